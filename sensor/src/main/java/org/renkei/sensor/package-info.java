@@ -1,0 +1,2 @@
+/** The darknet sensor. */
+package org.renkei.sensor;
