@@ -1,0 +1,356 @@
+package org.renkei.intel;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.renkei.NotFoundException;
+import org.renkei.access.AccessPolicy;
+import org.renkei.access.Member;
+import org.renkei.access.MemberDirectory;
+import org.renkei.access.Principal;
+import org.renkei.access.Sector;
+import org.renkei.bus.EventBus;
+import org.renkei.stix.Tlp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Accepts STIX content. {@link #submit} checks every object at once (validation,
+ * the collection's TLP rule, anonymisation), records a pending status and queues
+ * the good objects; one writer thread stores queued objects in batches, one
+ * transaction per batch (group commit), and only then marks them complete and
+ * publishes them on the bus. So "complete" always means durable.
+ *
+ * <p>The writer holds the {@code date_added_clock} row lock for its transaction and
+ * hands out microseconds after the last one: date_added is strictly increasing in
+ * commit order, across batches, bulk inserts in one millisecond and processes.
+ */
+public final class Ingestor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
+    static final int MAX_BATCH_OBJECTS = 20_000;
+    static final Duration STATUS_RETENTION = Duration.ofHours(48);
+
+    private final Jdbi jdbi;
+    private final MemberDirectory members;
+    private final EventBus<StoredObject> bus;
+    private final ObjectChecks checks;
+    private final Anonymizer anonymizer;
+    private final JsonMapper json;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public Ingestor(Jdbi jdbi, MemberDirectory members, EventBus<StoredObject> bus, ObjectChecks checks,
+                    String centerIdentity, JsonMapper json) {
+        this.jdbi = jdbi;
+        this.members = members;
+        this.bus = bus;
+        this.checks = checks;
+        this.anonymizer = new Anonymizer(centerIdentity);
+        this.json = json;
+        failLeftoverPendings();
+        this.writer = Thread.ofPlatform().name("renkei-ingest-writer").daemon().start(this::run);
+    }
+
+    /** A checked object ready to store. */
+    record Prepared(String id, long versionUs, String type, String specVersion, int tlp, boolean revoked, String body,
+                    String original, String version) {
+    }
+
+    private record Job(UUID statusId, Principal submitter, boolean anonymous, Submission submission,
+                       List<Prepared> objects) {
+    }
+
+    /**
+     * Checks and queues the objects; returns the status (pending for queued objects,
+     * failures with reasons for refused ones).
+     */
+    public SubmissionStatus submit(Submission s, List<JsonNode> objects) {
+        Principal p = s.submitter();
+        Member member = members.get(p.memberId());
+        boolean anonymous = s.anonymous() != null ? s.anonymous() : member.anonymousByDefault();
+        List<ObjectNode> nodes = new ArrayList<>();
+        List<SubmissionStatus.Entry> failures = new ArrayList<>();
+        for (JsonNode n : objects) {
+            if (n instanceof ObjectNode o) {
+                nodes.add(o);
+            } else {
+                failures.add(new SubmissionStatus.Entry(null, null, "an object must be a JSON object, not "
+                        + n.getNodeType().name().toLowerCase()));
+            }
+        }
+        Set<String> hidden = anonymous ? Anonymizer.hiddenIdentities(member, nodes) : Set.of();
+        List<Prepared> ready = new ArrayList<>();
+        List<SubmissionStatus.Entry> successes = new ArrayList<>();
+        for (ObjectNode o : nodes) {
+            ObjectChecks.Result r = checks.check(o);
+            if (!r.errors().isEmpty()) {
+                failures.add(new SubmissionStatus.Entry(r.id(), r.version(), String.join("; ", r.errors())));
+                continue;
+            }
+            String refusal = s.tlpRule().apply(r.tlp());
+            if (refusal != null) {
+                failures.add(new SubmissionStatus.Entry(r.id(), r.version(), refusal));
+                continue;
+            }
+            String original = json.writeValueAsString(o);
+            String body = original;
+            if (anonymous) {
+                ObjectNode shared = anonymizer.anonymize(o, member, hidden);
+                if (shared == null) {
+                    successes.add(new SubmissionStatus.Entry(r.id(), r.version(),
+                            "withheld: it identifies the anonymous submitter"));
+                    continue;
+                }
+                body = json.writeValueAsString(shared);
+            }
+            int tlp = AccessPolicy.code(r.tlp() == null ? Tlp.AMBER : r.tlp());
+            ready.add(new Prepared(r.id(), r.versionUs(), r.type(), r.specVersion(), tlp, r.revoked(), body,
+                    anonymous && !body.equals(original) ? original : null, r.version()));
+        }
+        UUID statusId = UUID.randomUUID();
+        Instant now = Instant.now();
+        List<SubmissionStatus.Entry> pendings = ready.stream()
+                .map(x -> new SubmissionStatus.Entry(x.id(), x.version(), null)).toList();
+        String state = ready.isEmpty() ? "complete" : "pending";
+        jdbi.useHandle(h -> h.createUpdate("""
+                insert into submission_status (id, collection, member_id, request_timestamp, status, total_count,
+                  success_count, failure_count, pending_count, successes, failures, pendings)
+                values (:id, :collection, :member, :ts, :status, :total, :sc, :fc, :pc,
+                  cast(:successes as jsonb), cast(:failures as jsonb), cast(:pendings as jsonb))""")
+                .bind("id", statusId).bind("collection", s.collection()).bind("member", p.memberId())
+                .bind("ts", now).bind("status", state).bind("total", objects.size())
+                .bind("sc", successes.size()).bind("fc", failures.size()).bind("pc", pendings.size())
+                .bind("successes", entries(successes)).bind("failures", entries(failures))
+                .bind("pendings", entries(pendings)).execute());
+        if (!ready.isEmpty()) {
+            unwritten.incrementAndGet();
+            queue.add(new Job(statusId, p, anonymous, s, ready));
+        }
+        return new SubmissionStatus(statusId, s.collection(), p.memberId(), now, state, objects.size(), successes,
+                failures, pendings);
+    }
+
+    /** A status, for its submitter's organisation and center staff; anyone else gets not-found. */
+    public SubmissionStatus status(UUID id, Principal p) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                select id, collection, member_id, request_timestamp, status, total_count, successes::text,
+                  failures::text, pendings::text from submission_status where id = :id""")
+                .bind("id", id)
+                .map((rs, ctx) -> new SubmissionStatus(rs.getObject(1, UUID.class), rs.getString(2),
+                        rs.getObject(3, UUID.class), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getInt(6),
+                        parseEntries(rs.getString(7)), parseEntries(rs.getString(8)), parseEntries(rs.getString(9))))
+                .findOne())
+                .filter(st -> p.isCenterStaff() || st.memberId().equals(p.memberId()))
+                .orElseThrow(() -> new NotFoundException("no status has id " + id));
+    }
+
+    /** Waits until everything queued so far is stored (for tests and orderly shutdown). */
+    public void awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (unwritten.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+    }
+
+    /** Jobs queued and not yet written (or failed). */
+    private final java.util.concurrent.atomic.AtomicInteger unwritten = new java.util.concurrent.atomic.AtomicInteger();
+
+    private void run() {
+        long lastCleanup = 0;
+        while (running || !queue.isEmpty()) {
+            try {
+                Job first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (System.nanoTime() - lastCleanup > TimeUnit.HOURS.toNanos(1)) {
+                    lastCleanup = System.nanoTime();
+                    deleteOldStatuses();
+                }
+                if (first == null) {
+                    continue;
+                }
+                List<Job> batch = new ArrayList<>();
+                batch.add(first);
+                int n = first.objects().size();
+                Job next;
+                while (n < MAX_BATCH_OBJECTS && (next = queue.peek()) != null
+                        && n + next.objects().size() <= MAX_BATCH_OBJECTS) {
+                    batch.add(queue.poll());
+                    n += next.objects().size();
+                }
+                try {
+                    write(batch);
+                } finally {
+                    unwritten.addAndGet(-batch.size());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("the ingest writer failed on a batch; its submissions are marked failed", e);
+            }
+        }
+    }
+
+    private void write(List<Job> batch) {
+        List<StoredObject> inserted = new ArrayList<>();
+        try {
+            jdbi.useTransaction(h -> {
+                long last = h.createQuery("select last_us from date_added_clock for update").mapTo(Long.class).one();
+                Set<String> ids = new HashSet<>();
+                for (Job job : batch) {
+                    last = insert(h, job, last, inserted);
+                    job.objects().forEach(o -> ids.add(o.id()));
+                }
+                h.createUpdate("""
+                        update stix_object o set is_latest = (o.version_us = m.maxv)
+                        from (select id, max(version_us) maxv from stix_object where id = any(:ids) group by id) m
+                        where o.id = m.id and o.is_latest is distinct from (o.version_us = m.maxv)""")
+                        .bind("ids", ids.toArray(String[]::new)).execute();
+                h.createUpdate("update date_added_clock set last_us = :last").bind("last", last).execute();
+                for (Job job : batch) {
+                    List<SubmissionStatus.Entry> ok = job.objects().stream()
+                            .map(o -> new SubmissionStatus.Entry(o.id(), o.version(), null)).toList();
+                    h.createUpdate("""
+                            update submission_status set status = 'complete', success_count = success_count + :n,
+                              pending_count = 0, successes = successes || cast(:ok as jsonb), pendings = '[]'
+                            where id = :id""")
+                            .bind("n", ok.size()).bind("ok", entries(ok)).bind("id", job.statusId()).execute();
+                }
+            });
+        } catch (RuntimeException e) {
+            for (Job job : batch) {
+                failJob(job, "the store refused the batch (" + e.getMessage() + "); resubmit");
+            }
+            throw e;
+        }
+        for (StoredObject o : inserted) {
+            bus.publish(o);
+        }
+    }
+
+    private long insert(Handle h, Job job, long last, List<StoredObject> inserted) {
+        int n = job.objects().size();
+        String[] ids = new String[n];
+        Long[] versions = new Long[n];
+        Long[] added = new Long[n];
+        String[] types = new String[n];
+        String[] specs = new String[n];
+        Integer[] tlps = new Integer[n];
+        Boolean[] revoked = new Boolean[n];
+        String[] bodies = new String[n];
+        String[] originals = new String[n];
+        long now = Timestamps.nowMicros();
+        for (int i = 0; i < n; i++) {
+            Prepared o = job.objects().get(i);
+            last = Math.max(now, last + 1);
+            ids[i] = o.id();
+            versions[i] = o.versionUs();
+            added[i] = last;
+            types[i] = o.type();
+            specs[i] = o.specVersion();
+            tlps[i] = o.tlp();
+            revoked[i] = o.revoked();
+            bodies[i] = o.body();
+            originals[i] = o.original();
+        }
+        var to = job.submission().recipients();
+        UUID[] rm = to.members().toArray(UUID[]::new);
+        String[] rs = to.sectors().stream().map(Sector::wire).toArray(String[]::new);
+        UUID[] rg = to.groups().toArray(UUID[]::new);
+        h.createQuery("""
+                insert into stix_object (id, version_us, date_added_us, type, spec_version, tlp, submitter, anonymous,
+                  recipient_members, recipient_sectors, recipient_groups, revoked, is_latest, body, original)
+                select u.id, u.v, u.da, u.t, u.sv, u.tlp, :submitter, :anon, :rm, :rs, :rg, u.rev, false, u.body, u.orig
+                from unnest(:ids, :vs, :das, :ts, :svs, :tlps, :revs, :bodies, :origs)
+                  as u(id, v, da, t, sv, tlp, rev, body, orig)
+                on conflict (id, version_us) do nothing
+                returning id, version_us, date_added_us, type, spec_version, tlp, revoked, body""")
+                .bind("submitter", job.submitter().memberId()).bind("anon", job.anonymous())
+                .bind("rm", rm).bind("rs", rs).bind("rg", rg)
+                .bind("ids", ids).bind("vs", versions).bind("das", added).bind("ts", types).bind("svs", specs)
+                .bind("tlps", tlps).bind("revs", revoked).bind("bodies", bodies).bind("origs", originals)
+                .map((r, ctx) -> new StoredObject(r.getString(1), r.getLong(2), r.getLong(3), r.getString(4),
+                        r.getString(5), AccessPolicy.fromCode(r.getInt(6)), job.submitter().memberId(), job.anonymous(),
+                        to, r.getBoolean(7), r.getString(8)))
+                .forEach(inserted::add);
+        return last;
+    }
+
+    private void failJob(Job job, String message) {
+        try {
+            List<SubmissionStatus.Entry> failed = job.objects().stream()
+                    .map(o -> new SubmissionStatus.Entry(o.id(), o.version(), message)).toList();
+            jdbi.useHandle(h -> h.createUpdate("""
+                    update submission_status set status = 'complete', failure_count = failure_count + :n,
+                      pending_count = 0, failures = failures || cast(:f as jsonb), pendings = '[]' where id = :id""")
+                    .bind("n", failed.size()).bind("f", entries(failed)).bind("id", job.statusId()).execute());
+        } catch (RuntimeException e) {
+            LOG.error("could not record the failure of submission {}", job.statusId(), e);
+        }
+    }
+
+    /** Objects that were pending when a previous run stopped were never stored: say so. */
+    private void failLeftoverPendings() {
+        jdbi.useHandle(h -> h.createUpdate("""
+                update submission_status set status = 'complete', failure_count = failure_count + pending_count,
+                  failures = failures || coalesce((select jsonb_agg(p || jsonb_build_object('message',
+                    'the server stopped before this object was stored; resubmit it')) from jsonb_array_elements(pendings) p), '[]'),
+                  pending_count = 0, pendings = '[]'
+                where status = 'pending'""").execute());
+    }
+
+    private void deleteOldStatuses() {
+        jdbi.useHandle(h -> h.createUpdate("delete from submission_status where request_timestamp < :t")
+                .bind("t", Instant.now().minus(STATUS_RETENTION)).execute());
+    }
+
+    private String entries(List<SubmissionStatus.Entry> list) {
+        ArrayNode a = json.createArrayNode();
+        for (SubmissionStatus.Entry e : list) {
+            ObjectNode o = a.addObject();
+            if (e.id() != null) {
+                o.put("id", e.id());
+            }
+            if (e.version() != null) {
+                o.put("version", e.version());
+            }
+            if (e.message() != null) {
+                o.put("message", e.message());
+            }
+        }
+        return json.writeValueAsString(a);
+    }
+
+    private List<SubmissionStatus.Entry> parseEntries(String text) {
+        List<SubmissionStatus.Entry> out = new ArrayList<>();
+        for (JsonNode n : json.readTree(text)) {
+            out.add(new SubmissionStatus.Entry(str(n, "id"), str(n, "version"), str(n, "message")));
+        }
+        return out;
+    }
+
+    private static String str(JsonNode n, String f) {
+        JsonNode v = n.get(f);
+        return v == null || v.isNull() ? null : v.asString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        awaitIdle(Duration.ofSeconds(30));
+        running = false;
+        writer.join(5_000);
+    }
+}
