@@ -137,7 +137,7 @@ public final class Database implements AutoCloseable {
     static StoreException unreachable(DatabaseSettings settings, Exception cause) {
         String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
         String hint;
-        if ("08001".equals(state) || "08004".equals(state) && cause.getMessage().contains("refused")) {
+        if ("08001".equals(state) || "08004".equals(state)) {
             hint = "is it running and listening there?";
         } else if ("3D000".equals(state)) {
             hint = "the database does not exist: create it (createdb) or fix the URL";

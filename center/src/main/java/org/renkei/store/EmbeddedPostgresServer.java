@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +56,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final Process process;
     private final Path logFile;
     private final Thread shutdownHook;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    private boolean stopped;
 
     private EmbeddedPostgresServer(EmbeddedPostgresSettings settings, int port, Process process, Path logFile) {
         this.settings = settings;
@@ -80,12 +79,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Path logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         try {
             Files.createDirectories(dataDir.getParent());
+            if (Files.exists(dataDir.resolve("PG_VERSION"))) {
+                checkDataDir(dataDir);
+                clearPreviousRun(dataDir); // before the port check: the orphan may hold our port
+            }
+            int port = settings.port() == 0 ? freePort() : checkPortFree(settings.port());
             if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
                 initialise(binaries, prefix, dataDir, logFile);
+                checkDataDir(dataDir);
             }
-            checkDataDir(dataDir);
-            clearPreviousRun(dataDir);
-            int port = settings.port() == 0 ? freePort() : checkPortFree(settings.port());
             Process process = launch(binaries, prefix, settings, port, logFile);
             var server = new EmbeddedPostgresServer(settings, port, process, logFile);
             try {
@@ -150,9 +152,27 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    private void stop() {
-        if (stopped.compareAndSet(false, true)) {
+    /** Synchronized so that a second caller (close() racing the shutdown hook) returns only once the server is down. */
+    private synchronized void stop() {
+        if (!stopped) {
+            stopped = true;
             shutDown(process.toHandle(), settings.dataDir());
+        }
+    }
+
+    /**
+     * Shuts down a server left on {@code dataDir} by a run that ended without stopping it, if there is
+     * one. Returns whether the directory is now free of PostgreSQL processes; {@code false} means a
+     * live JVM still supervises a server there. Used to clean up after killed test JVMs.
+     */
+    static boolean stopIfOrphaned(Path dataDir) {
+        try {
+            clearPreviousRun(dataDir.toAbsolutePath().normalize());
+            return true;
+        } catch (StoreException inUse) {
+            return false;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -331,6 +351,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 "-c", "listen_addresses=127.0.0.1",
                 // a socket for psql in the 0700 data dir when the path fits, none otherwise (JDBC uses TCP)
                 "-c", "unix_socket_directories=" + (socketPath.length() <= MAX_SOCKET_PATH ? dataDir : ""),
+                // Renkei's time is UTC everywhere; the log too, so it lines up with ours
+                "-c", "TimeZone=UTC", "-c", "log_timezone=UTC",
                 "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "full_page_writes=on"));
         for (Map.Entry<String, String> setting : settings.serverSettings().entrySet()) {
             program.add("-c");

@@ -86,11 +86,12 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
-    void replacesAServerOrphanedByAJvmThatWasKilledHard() throws Exception {
+    void replacesAServerOrphanedByAJvmThatWasKilledHardEvenOnItsOwnPort() throws Exception {
         Path dataDir = temp.resolve("pg");
+        int port = freePort();
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                OrphanedServerRun.class.getName(), dataDir.toString())
+                OrphanedServerRun.class.getName(), dataDir.toString(), Integer.toString(port))
                 .redirectErrorStream(true).start();
         long orphanPid;
         try {
@@ -101,8 +102,9 @@ class EmbeddedPostgresServerTest {
         ProcessHandle orphan = ProcessHandle.of(orphanPid).orElseThrow();
         assertThat(orphan.isAlive()).as("the server outlives its killed JVM").isTrue();
 
-        try (var server = EmbeddedPostgresServer.start(dataDir, 0)) {
+        try (var server = EmbeddedPostgresServer.start(dataDir, port)) {
             assertThat(orphan.isAlive()).as("the orphan was shut down").isFalse();
+            assertThat(server.port()).isEqualTo(port);
             assertThat(server.pid()).isNotEqualTo(orphanPid);
             assertThat(query(server, "SELECT current_database()")).isEqualTo("renkei");
         } finally {

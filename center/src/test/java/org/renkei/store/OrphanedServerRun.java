@@ -9,8 +9,7 @@ import java.nio.file.Path;
  */
 public final class OrphanedServerRun {
     public static void main(String[] args) throws Exception {
-        var server = EmbeddedPostgresServer.start(Path.of(args[0]), 0);
-        server.jdbcUrl();
+        var server = EmbeddedPostgresServer.start(Path.of(args[0]), Integer.parseInt(args[1]));
         System.out.println("READY " + server.pid() + " " + server.port());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

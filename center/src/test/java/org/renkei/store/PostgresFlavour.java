@@ -55,6 +55,7 @@ public enum PostgresFlavour {
 
     /** Holder idiom: the server starts on first use of EMBEDDED, once per JVM, thread-safely. */
     static final class SharedEmbedded {
+        private static final String PREFIX = "renkei-test-pg-";
         private static final EmbeddedPostgresServer SERVER = startShared();
 
         static EmbeddedPostgresServer server() {
@@ -62,8 +63,9 @@ public enum PostgresFlavour {
         }
 
         private static EmbeddedPostgresServer startShared() {
+            sweepOrphans();
             try {
-                Path root = Files.createTempDirectory("renkei-test-pg-");
+                Path root = Files.createTempDirectory(PREFIX);
                 EmbeddedPostgresServer server = EmbeddedPostgresServer.start(
                         EmbeddedPostgresSettings.of(root.resolve("data")).withPort(0));
                 Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -73,6 +75,29 @@ public enum PostgresFlavour {
                 return server;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * A test JVM killed before its shutdown hook ran (a surefire timeout, Ctrl-C twice) leaves its
+         * server running in its temp dir; stop those and remove the dirs, so they do not pile up.
+         */
+        private static void sweepOrphans() {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            try (var dirs = Files.newDirectoryStream(tmp, PREFIX + "*")) {
+                for (Path dir : dirs) {
+                    Path data = dir.resolve("data");
+                    if (!Files.exists(data.resolve("postmaster.pid"))) {
+                        // no server; only delete dirs old enough not to be a JVM that is just starting one
+                        if (Files.getLastModifiedTime(dir).toMillis() < System.currentTimeMillis() - 600_000) {
+                            PostgresBinaries.deleteTree(dir);
+                        }
+                    } else if (EmbeddedPostgresServer.stopIfOrphaned(data)) {
+                        PostgresBinaries.deleteTree(dir);
+                    }
+                }
+            } catch (IOException e) {
+                // best effort; a leftover temp dir does not affect this run
             }
         }
 
