@@ -24,11 +24,11 @@ import org.renkei.intel.StoredObject;
 import org.renkei.intel.Submission;
 import org.renkei.intel.SubmissionStatus;
 import org.renkei.intel.Timestamps;
-import org.renkei.web.Authenticator;
-import org.renkei.web.Bodies;
-import org.renkei.web.ErrorBodies;
-import org.renkei.web.HttpStatusException;
-import org.renkei.web.Json;
+import org.renkei.http.Authenticator;
+import org.renkei.http.Bodies;
+import org.renkei.http.ErrorBodies;
+import org.renkei.http.HttpStatusException;
+import org.renkei.http.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -72,14 +72,14 @@ public final class TaxiiApi implements HttpService {
     }
 
     private void dispatch(ServerRequest req, ServerResponse res) {
-        String path = req.path().path();
+        String path = req.path().absolute().path();
         List<String> seg = new ArrayList<>();
         for (String s : path.split("/")) {
             if (!s.isEmpty()) {
                 seg.add(s);
             }
         }
-        // seg[0] == "taxii2"
+        // seg[0] is "taxii2": the path is absolute
         Method m = req.prologue().method();
         int n = seg.size();
         if (n == 1) {
@@ -117,7 +117,7 @@ public final class TaxiiApi implements HttpService {
                 .orElseThrow(() -> p.isAuthenticated()
                         ? new NotFoundException("no collection '" + seg.get(3) + "' that you may use; GET /taxii2/"
                         + API_ROOT + "/collections/ lists yours")
-                        : new org.renkei.web.UnauthenticatedAccess("collection '" + seg.get(3) + "' needs a token"));
+                        : new org.renkei.http.UnauthenticatedAccess("collection '" + seg.get(3) + "' needs a token"));
         if (n == 4) {
             only(m, Method.GET);
             negotiate(req);
@@ -308,7 +308,7 @@ public final class TaxiiApi implements HttpService {
 
     private void addObjects(ServerRequest req, ServerResponse res, Principal p, TaxiiCollection c) {
         if (!p.isAuthenticated()) {
-            throw new org.renkei.web.UnauthenticatedAccess("adding objects needs a token");
+            throw new org.renkei.http.UnauthenticatedAccess("adding objects needs a token");
         }
         if (!c.canWrite() || !p.isCommunityMember()) {
             throw new ForbiddenException("you may not add objects to collection " + c.id());
@@ -347,7 +347,7 @@ public final class TaxiiApi implements HttpService {
 
     private void status(ServerResponse res, Principal p, String id) {
         if (!p.isAuthenticated()) {
-            throw new org.renkei.web.UnauthenticatedAccess("status resources need a token");
+            throw new org.renkei.http.UnauthenticatedAccess("status resources need a token");
         }
         UUID uuid;
         try {
@@ -358,7 +358,7 @@ public final class TaxiiApi implements HttpService {
         send(res, 200, statusJson(ingestor.status(uuid, p)));
     }
 
-    static ObjectNode statusJson(SubmissionStatus st) {
+    public static ObjectNode statusJson(SubmissionStatus st) {
         ObjectNode o = Json.object();
         o.put("id", st.id().toString());
         o.put("status", st.status());

@@ -1,4 +1,4 @@
-package org.renkei.web;
+package org.renkei.http;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -48,7 +48,7 @@ public final class ErrorBodies {
             case HttpStatusException e -> { status = e.status(); title = Status.create(e.status()).reasonPhrase(); }
             default -> {
                 String id = UUID.randomUUID().toString();
-                LOG.error("request {} {} failed (error id {})", req.prologue().method().text(), req.path().path(), id, t);
+                LOG.error("request {} {} failed (error id {})", req.prologue().method().text(), req.path().absolute().path(), id, t);
                 status = 500;
                 title = "Internal server error";
                 detail = "the server failed to handle this request; report error id " + id + " to the center's operators";
@@ -63,7 +63,7 @@ public final class ErrorBodies {
         }
         ObjectNode body = Json.object();
         String type;
-        if (req.path().path().startsWith("/taxii2")) {
+        if (req.path().absolute().path().startsWith("/taxii2")) {
             body.put("title", title);
             if (detail != null) {
                 body.put("description", detail);
@@ -77,7 +77,7 @@ public final class ErrorBodies {
             if (detail != null) {
                 body.put("detail", detail);
             }
-            body.put("instance", req.path().path());
+            body.put("instance", req.path().absolute().path());
             type = "application/problem+json";
         }
         res.status(status);

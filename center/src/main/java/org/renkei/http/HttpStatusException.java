@@ -1,4 +1,4 @@
-package org.renkei.web;
+package org.renkei.http;
 
 /** An HTTP-level refusal (406, 413, 415, ...) with a message naming the problem. */
 public final class HttpStatusException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.renkei.web;
+package org.renkei.http;
 
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;

@@ -1,4 +1,4 @@
-package org.renkei.web;
+package org.renkei.http;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;

@@ -1,4 +1,4 @@
-package org.renkei.web;
+package org.renkei.http;
 
 /** A resource that exists for authenticated callers was asked for without credentials: 401. */
 public final class UnauthenticatedAccess extends RuntimeException {

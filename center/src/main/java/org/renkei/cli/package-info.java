@@ -1,0 +1,2 @@
+/** The {@code renkei} command and its subcommands. */
+package org.renkei.cli;

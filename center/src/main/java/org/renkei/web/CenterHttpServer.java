@@ -1,0 +1,116 @@
+package org.renkei.web;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.renkei.NotFoundException;
+import org.renkei.access.AccessPolicy;
+import org.renkei.access.MemberDirectory;
+import org.renkei.access.TokenService;
+import org.renkei.bus.EventBus;
+import org.renkei.http.Authenticator;
+import org.renkei.http.ErrorBodies;
+import org.renkei.intel.Ingestor;
+import org.renkei.intel.ObjectStore;
+import org.renkei.intel.StoredObject;
+import org.renkei.share.taxii.TaxiiApi;
+import org.renkei.store.Database;
+
+/**
+ * The center's one HTTP server: TAXII under {@code /taxii2/}, the REST API under
+ * {@code /api/v1/} (with its OpenAPI document at {@code /api/v1/openapi.json}), the
+ * live stream, {@code /health} and Prometheus {@code /metrics}.
+ */
+public final class CenterHttpServer implements AutoCloseable {
+    private final WebServer server;
+
+    private CenterHttpServer(WebServer server) {
+        this.server = server;
+    }
+
+    public static CenterHttpServer start(String host, int port, MemberDirectory members, TokenService tokens,
+                                         AccessPolicy policy, ObjectStore store, Ingestor ingestor,
+                                         EventBus<StoredObject> bus, byte[] pageKey, TaxiiApi.TaxiiSettings taxii,
+                                         PrometheusMeterRegistry metrics, Database db) {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        Authenticator auth = new Authenticator(tokens);
+        TaxiiApi taxiiApi = new TaxiiApi(members, store, ingestor, auth, pageKey, taxii);
+        LiveStream stream = new LiveStream(auth, policy, store, bus);
+        byte[] openApi = resource("/openapi.json");
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter((chain, req, res) -> {
+                    Timer.Sample sample = Timer.start(metrics);
+                    try {
+                        chain.proceed();
+                    } finally {
+                        String p = req.path().absolute().path();
+                        String area = p.startsWith("/taxii2") ? "taxii" : p.startsWith("/api/v1/stream") ? "stream"
+                                : p.startsWith("/api/") ? "rest" : "other";
+                        sample.stop(metrics.timer("renkei.http.requests", "area", area,
+                                "method", req.prologue().method().text(), "status", String.valueOf(res.status().code())));
+                    }
+                })
+                .register("/taxii2", taxiiApi)
+                .get("/api/v1/stream", stream::handle)
+                .get("/api/v1/openapi.json", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    res.send(openApi);
+                })
+                .register("/api/v1", new MembersApi(members, tokens, auth))
+                .register("/api/v1", new ObjectsApi(auth, policy, store, ingestor, taxii.maxContentLength()))
+                .get("/health", (req, res) -> {
+                    boolean up = db.jdbi().withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one()) == 1;
+                    res.status(up ? 200 : 503);
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    res.send(("{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}").getBytes(StandardCharsets.UTF_8));
+                })
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+                })
+                .any((req, res) -> {
+                    throw new NotFoundException("nothing at " + req.path().absolute().path() + "; the API is under /api/v1/ "
+                            + "(see /api/v1/openapi.json) and TAXII under /taxii2/");
+                })
+                .error(Throwable.class, ErrorBodies::handle);
+        WebServer server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .routing(routing)
+                .build()
+                .start();
+        return new CenterHttpServer(server);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = CenterHttpServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the build lost the resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
