@@ -38,7 +38,15 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL's own WAL recovery takes care of the data. A server on this data dir that a live JVM
  * still supervises is never touched: that is a configuration error and is reported as such.
  *
- * <p>Usage: {@code try (var pg = EmbeddedPostgresServer.start(dir, 5433)) { Database.open(pg.jdbcUrl(), ...) }}.
+ * <p>Usage:
+ * <pre>{@code
+ * try (var pg = EmbeddedPostgresServer.start(Path.of("data/postgres"), EmbeddedPostgresSettings.DEFAULT_PORT);
+ *      var db = Database.open(pg)) {
+ *     ...
+ * }
+ * }</pre>
+ * The server log is {@code data/postgres.log}. A JVM that exits without {@link #close()} stops the
+ * server from a shutdown hook.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
     /** The database the center uses; created on first start. */
@@ -90,14 +98,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
             Process process = launch(binaries, prefix, settings, port, logFile);
             var server = new EmbeddedPostgresServer(settings, port, process, logFile);
+            // hooked before waiting: crash recovery can take a while, and a JVM told to exit
+            // meanwhile must not leave the server behind
+            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
             try {
                 server.awaitReady();
                 server.createDatabaseIfMissing();
             } catch (RuntimeException e) {
-                server.stop();
+                server.close();
                 throw e;
             }
-            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
             log.info("embedded PostgreSQL {} ready on 127.0.0.1:{} (data {}, log {}, pid {}) in {} ms",
                     PostgresBinaries.majorVersion(), port, dataDir, logFile, process.pid(),
                     (System.nanoTime() - began) / 1_000_000);
@@ -119,7 +129,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return logFile;
     }
 
-    /** The operating-system pid of the postmaster. */
+    /**
+     * The operating-system pid of the postmaster. {@code unshare} replaces itself with the server
+     * (exec, no fork), so the process we launched is the postmaster itself and the one we signal.
+     */
     public long pid() {
         return process.pid();
     }

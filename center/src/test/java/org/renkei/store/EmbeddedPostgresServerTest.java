@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,10 +90,7 @@ class EmbeddedPostgresServerTest {
     void replacesAServerOrphanedByAJvmThatWasKilledHardEvenOnItsOwnPort() throws Exception {
         Path dataDir = temp.resolve("pg");
         int port = freePort();
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                OrphanedServerRun.class.getName(), dataDir.toString(), Integer.toString(port))
-                .redirectErrorStream(true).start();
+        Process child = childJvm("server", dataDir.toString(), Integer.toString(port), "wait");
         long orphanPid;
         try {
             orphanPid = awaitReadyLine(child);
@@ -112,6 +110,34 @@ class EmbeddedPostgresServerTest {
                 orphan.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void stopsTheServerWhenTheJvmExitsWithoutClosingIt() throws Exception {
+        Path dataDir = temp.resolve("pg");
+        Process child = childJvm("server", dataDir.toString(), "0", "exit");
+        long postmaster = awaitReadyLine(child);
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ProcessHandle.of(postmaster).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(dataDir.resolve("postmaster.pid")).as("a clean shutdown removes it").doesNotExist();
+    }
+
+    @Test
+    void sweepsSharedTestServersLeftByKilledTestJvms() throws Exception {
+        Process child = childJvm("shared", "wait");
+        long orphanPid;
+        try {
+            orphanPid = awaitReadyLine(child);
+        } finally {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        Path root = ProcessHandle.of(orphanPid).isPresent()
+                ? Files.readSymbolicLink(Path.of("/proc", Long.toString(orphanPid), "cwd")).getParent() : null;
+        assertThat(root).isNotNull();
+        PostgresFlavour.SharedEmbedded.sweepOrphans();
+        assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(root).doesNotExist();
+        // this JVM's own shared server, if started, is supervised by a live JVM and left alone
     }
 
     @Test
@@ -189,6 +215,14 @@ class EmbeddedPostgresServerTest {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    private static Process childJvm(String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        var command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                OrphanedServerRun.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
 
     private static long awaitReadyLine(Process child) throws Exception {
         var output = new ArrayList<String>();

@@ -3,16 +3,26 @@ package org.renkei.store;
 import java.nio.file.Path;
 
 /**
- * A stand-in for a center process: starts the embedded server, says so, and waits to be killed.
- * {@link EmbeddedPostgresServerTest} runs it in a child JVM and kills that JVM with SIGKILL, which
- * leaves the server orphaned exactly as a crashed or OOM-killed center would.
+ * A stand-in for a center (or test) process, run in a child JVM by the tests so that they can
+ * kill it with SIGKILL, as a crash or the OOM killer would, or let it exit normally.
+ *
+ * <p>Arguments: {@code server DATA_DIR PORT wait|exit} starts an {@link EmbeddedPostgresServer};
+ * {@code shared wait} starts the test suite's JVM-wide embedded server. It prints
+ * {@code READY <postmaster pid> <data dir>} and then waits to be killed, or exits without closing
+ * anything.
  */
 public final class OrphanedServerRun {
     public static void main(String[] args) throws Exception {
-        var server = EmbeddedPostgresServer.start(Path.of(args[0]), Integer.parseInt(args[1]));
-        System.out.println("READY " + server.pid() + " " + server.port());
+        EmbeddedPostgresServer server = switch (args[0]) {
+            case "server" -> EmbeddedPostgresServer.start(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "shared" -> PostgresFlavour.SharedEmbedded.server();
+            default -> throw new IllegalArgumentException(args[0]);
+        };
+        System.out.println("READY " + server.pid() + " " + server.dataDir());
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        if (args[args.length - 1].equals("wait")) {
+            Thread.sleep(Long.MAX_VALUE);
+        }
     }
 
     private OrphanedServerRun() {

@@ -82,7 +82,7 @@ public enum PostgresFlavour {
          * A test JVM killed before its shutdown hook ran (a surefire timeout, Ctrl-C twice) leaves its
          * server running in its temp dir; stop those and remove the dirs, so they do not pile up.
          */
-        private static void sweepOrphans() {
+        static void sweepOrphans() {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
             try (var dirs = Files.newDirectoryStream(tmp, PREFIX + "*")) {
                 for (Path dir : dirs) {
