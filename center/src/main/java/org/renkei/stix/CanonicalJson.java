@@ -84,12 +84,25 @@ public final class CanonicalJson {
         return number(node.doubleValue());
     }
 
+    /**
+     * The fewest significant digits that read back as {@code d}, the closest such if several
+     * (ECMAScript's rule). Double.toString is not quite it: it always prints a digit after the
+     * point, so for 5e-324 it gives 4.9E-324.
+     */
+    private static BigDecimal shortestDigits(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        for (int precision = 1; precision < 17; precision++) {
+            BigDecimal candidate = exact.round(new java.math.MathContext(precision, java.math.RoundingMode.HALF_EVEN));
+            if (candidate.doubleValue() == d) return candidate.stripTrailingZeros();
+        }
+        return exact.round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    }
+
     static String number(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) throw new StixFormatException("JSON cannot represent " + d);
         if (d == 0) return "0";
         String sign = d < 0 ? "-" : "";
-        // Double.toString gives the shortest round-tripping digits (JDK 19+), as ECMAScript requires
-        BigDecimal shortest = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        BigDecimal shortest = shortestDigits(Math.abs(d));
         String digits = shortest.unscaledValue().toString();
         int k = digits.length();
         int n = k - shortest.scale(); // the decimal point sits after n digits
