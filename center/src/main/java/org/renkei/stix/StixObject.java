@@ -1,0 +1,294 @@
+package org.renkei.stix;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One STIX object as it was received: the JSON object itself, plus typed accessors for the
+ * common properties.
+ *
+ * <p>The JSON is the truth. Nothing is mapped into fields and back, so custom
+ * {@code x_} properties, extensions, properties of future spec versions and the order of
+ * properties all survive a round trip. Numbers keep their exact decimal value (the parser
+ * reads floats as {@code BigDecimal}).
+ *
+ * <p>Instances are immutable by contract: the wrapped node is never handed out (accessors
+ * return copies) and the {@code with…} methods return a modified copy. Accessors do not
+ * validate; run {@link StixValidator} first. Typed accessors for a property that is present
+ * but malformed throw {@link StixFormatException}.
+ */
+public final class StixObject {
+
+    private final ObjectNode json;
+
+    private StixObject(ObjectNode json) {
+        this.json = json;
+    }
+
+    /** Wraps a copy of {@code json}. */
+    public static StixObject of(ObjectNode json) {
+        return new StixObject(json.deepCopy());
+    }
+
+    /** Wraps {@code json} without copying; the caller hands over ownership and must not touch it again. */
+    static StixObject adopt(ObjectNode json) {
+        return new StixObject(json);
+    }
+
+    /** Parses one object from JSON text with default limits. @throws StixParseException */
+    public static StixObject parse(String json) {
+        return StixJson.withDefaultLimits().parseObject(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The JSON object, as a copy the caller may change freely. */
+    public ObjectNode json() {
+        return json.deepCopy();
+    }
+
+    /** The live node, for this package's readers and writers only. */
+    ObjectNode node() {
+        return json;
+    }
+
+    // ---------------------------------------------------------------- identity
+
+    /** The {@code type} property, or {@code null} if absent or not a string. */
+    public String type() {
+        return text("type");
+    }
+
+    /** The {@code id} property as written, or {@code null}. */
+    public String rawId() {
+        return text("id");
+    }
+
+    /** The parsed id. @throws StixFormatException if it is missing or malformed */
+    public StixId id() {
+        return StixId.parse(rawId());
+    }
+
+    /** The core type, empty for custom types. */
+    public Optional<StixType> coreType() {
+        return StixType.of(type());
+    }
+
+    /**
+     * The category: that of the core type; for other types, the one an extension definition
+     * declares ({@code extension_type} {@code new-sdo}, {@code new-sro}, {@code new-sco}),
+     * otherwise {@link StixCategory#CUSTOM}.
+     */
+    public StixCategory category() {
+        StixType core = StixType.orNull(type());
+        if (core != null) return core.category();
+        JsonNode extensions = json.get("extensions");
+        if (extensions != null && extensions.isObject()) {
+            for (JsonNode extension : extensions.values()) {
+                JsonNode kind = extension.get("extension_type");
+                if (kind != null && kind.isString()) {
+                    switch (kind.stringValue()) {
+                        case "new-sdo" -> { return StixCategory.SDO; }
+                        case "new-sro" -> { return StixCategory.SRO; }
+                        case "new-sco" -> { return StixCategory.SCO; }
+                        default -> { }
+                    }
+                }
+            }
+        }
+        return StixCategory.CUSTOM;
+    }
+
+    public Optional<String> specVersion() {
+        return Optional.ofNullable(text("spec_version"));
+    }
+
+    // ---------------------------------------------------------------- common properties
+
+    public Optional<StixTimestamp> created() {
+        return timestamp("created");
+    }
+
+    public Optional<StixTimestamp> modified() {
+        return timestamp("modified");
+    }
+
+    public Optional<String> createdByRef() {
+        return Optional.ofNullable(text("created_by_ref"));
+    }
+
+    /** {@code revoked}, false when absent. */
+    public boolean revoked() {
+        JsonNode node = json.get("revoked");
+        return node != null && node.isBoolean() && node.booleanValue();
+    }
+
+    public List<String> labels() {
+        return strings("labels");
+    }
+
+    public OptionalInt confidence() {
+        JsonNode node = json.get("confidence");
+        if (node == null || node.isNull()) return OptionalInt.empty();
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw new StixFormatException("confidence must be an integer 0-100");
+        }
+        return OptionalInt.of(node.intValue());
+    }
+
+    public List<String> objectMarkingRefs() {
+        return strings("object_marking_refs");
+    }
+
+    public List<GranularMarking> granularMarkings() {
+        JsonNode node = json.get("granular_markings");
+        if (node == null || !node.isArray()) return List.of();
+        List<GranularMarking> out = new ArrayList<>(node.size());
+        for (JsonNode marking : node) {
+            out.add(new GranularMarking(strings(marking.get("selectors")), text(marking, "marking_ref"), text(marking, "lang")));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    public List<ExternalReference> externalReferences() {
+        JsonNode node = json.get("external_references");
+        if (node == null || !node.isArray()) return List.of();
+        List<ExternalReference> out = new ArrayList<>(node.size());
+        for (JsonNode ref : node) {
+            Map<String, String> hashes = new LinkedHashMap<>();
+            JsonNode hashNode = ref.get("hashes");
+            if (hashNode != null && hashNode.isObject()) {
+                for (Map.Entry<String, JsonNode> e : hashNode.properties()) {
+                    if (e.getValue().isString()) hashes.put(e.getKey(), e.getValue().stringValue());
+                }
+            }
+            out.add(new ExternalReference(text(ref, "source_name"), text(ref, "description"), text(ref, "url"),
+                    hashes, text(ref, "external_id")));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** {@code extensions}: key (an extension-definition id or a predefined SCO extension name) → copy of its value. */
+    public Map<String, JsonNode> extensions() {
+        JsonNode node = json.get("extensions");
+        if (node == null || !node.isObject()) return Map.of();
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) out.put(e.getKey(), e.getValue().deepCopy());
+        return Collections.unmodifiableMap(out);
+    }
+
+    // ---------------------------------------------------------------- any property
+
+    /** Names of all top-level properties, in document order. */
+    public Set<String> propertyNames() {
+        return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(json.propertyNames()));
+    }
+
+    public boolean has(String property) {
+        return json.has(property);
+    }
+
+    /** A copy of any property's value. */
+    public Optional<JsonNode> property(String name) {
+        JsonNode node = json.get(name);
+        return node == null ? Optional.empty() : Optional.of(node.deepCopy());
+    }
+
+    /** A string property; empty if absent or not a string. */
+    public Optional<String> stringProperty(String name) {
+        return Optional.ofNullable(text(name));
+    }
+
+    /** A timestamp property. @throws StixFormatException if present but not a STIX timestamp */
+    public Optional<StixTimestamp> timestamp(String name) {
+        JsonNode node = json.get(name);
+        if (node == null || node.isNull()) return Optional.empty();
+        if (!node.isString()) throw new StixFormatException(name + " must be a timestamp string");
+        return Optional.of(StixTimestamp.parse(node.stringValue()));
+    }
+
+    /** A list-of-strings property; empty when absent (non-string elements are skipped). */
+    public List<String> strings(String name) {
+        return strings(json.get(name));
+    }
+
+    // ---------------------------------------------------------------- copies with changes
+
+    /** A copy with {@code name} set to a copy of {@code value}. */
+    public StixObject with(String name, JsonNode value) {
+        ObjectNode copy = json.deepCopy();
+        copy.set(name, value.deepCopy());
+        return new StixObject(copy);
+    }
+
+    /** A copy with {@code name} set to the string {@code value}. */
+    public StixObject with(String name, String value) {
+        return with(name, JsonNodeFactory.instance.stringNode(value));
+    }
+
+    /** A copy without {@code name}. */
+    public StixObject without(String name) {
+        if (!json.has(name)) return this;
+        ObjectNode copy = json.deepCopy();
+        copy.remove(name);
+        return new StixObject(copy);
+    }
+
+    /** The version key; see {@link VersionKey#of(StixObject, StixTimestamp)}. */
+    public VersionKey versionKey(StixTimestamp dateAdded) {
+        return VersionKey.of(this, dateAdded);
+    }
+
+    // ---------------------------------------------------------------- serialisation
+
+    /** Compact JSON text. */
+    public String toJson() {
+        return StixJson.MAPPER.writeValueAsString(json);
+    }
+
+    /** Compact JSON as UTF-8 bytes. */
+    public byte[] toJsonBytes() {
+        return StixJson.MAPPER.writeValueAsBytes(json);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StixObject other && json.equals(other.json);
+    }
+
+    @Override
+    public int hashCode() {
+        return json.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private String text(String name) {
+        return text(json, name);
+    }
+
+    static String text(JsonNode parent, String name) {
+        if (parent == null) return null;
+        JsonNode node = parent.get(name);
+        return node != null && node.isString() ? node.stringValue() : null;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        if (node == null || !node.isArray()) return List.of();
+        List<String> out = new ArrayList<>(node.size());
+        for (JsonNode element : node) if (element.isString()) out.add(element.stringValue());
+        return Collections.unmodifiableList(out);
+    }
+}
