@@ -22,6 +22,7 @@ import org.renkei.access.TokenInfo;
 import org.renkei.center.Center;
 import org.renkei.http.Json;
 import org.renkei.intel.Submission;
+import org.renkei.stix.Tlp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
@@ -36,10 +37,10 @@ import picocli.CommandLine.Mixin;
                 "Demo tokens are re-issued on every run (the previous demo tokens are revoked)."})
 final class DemoCommand implements Callable<Integer> {
     static final String DEMO_LABEL = "demo";
-    static final String TLP_CLEAR = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
-    static final String TLP_GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
-    static final String TLP_AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
-    static final String TLP_RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+    static final String TLP_CLEAR = Tlp.CLEAR.markingDefinitionId();
+    static final String TLP_GREEN = Tlp.GREEN.markingDefinitionId();
+    static final String TLP_AMBER = Tlp.AMBER.markingDefinitionId();
+    static final String TLP_RED = Tlp.RED.markingDefinitionId();
 
     @Mixin
     ServerOptions options = new ServerOptions();

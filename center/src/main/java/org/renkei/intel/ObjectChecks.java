@@ -2,46 +2,52 @@ package org.renkei.intel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.renkei.stix.StixObject;
+import org.renkei.stix.StixTimestamp;
+import org.renkei.stix.StixValidator;
 import org.renkei.stix.Tlp;
-import tools.jackson.databind.JsonNode;
+import org.renkei.stix.ValidationError;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What the ingest needs to know of one object: is it valid STIX 2.1 (the errors,
+ * What the ingest needs to know of one object: is it valid STIX 2.1 (every error,
  * each naming the property), and its id, type, version and TLP.
+ *
+ * <p>Deterministic SCO ids are checked with {@link StixValidator.DeterministicIdCheck#WARNING}:
+ * a UUIDv4 on an SCO is accepted, as the specification allows.
  */
 public final class ObjectChecks {
+    private final StixValidator validator = StixValidator.withDeterministicIdCheck(
+            StixValidator.DeterministicIdCheck.WARNING);
 
+    /**
+     * @param versionUs the version in epoch microseconds (modified, else created; 0 when neither)
+     * @param version   the version as written, or null when the object has no timestamp
+     * @param tlp       null when the object carries no TLP marking
+     */
     public record Result(String id, String type, String specVersion, long versionUs, String version, Tlp tlp,
                          boolean revoked, List<String> errors) {
     }
 
     public Result check(ObjectNode o) {
+        StixObject so = StixObject.of(o);
         List<String> errors = new ArrayList<>();
-        String id = text(o, "id");
-        String type = text(o, "type");
-        if (id == null) {
-            errors.add("id: is required");
+        for (ValidationError e : validator.validate(so)) {
+            if (e.isError()) {
+                errors.add(e.toString());
+            }
         }
-        if (type == null) {
-            errors.add("type: is required");
+        long versionUs = 0;
+        String version = null;
+        if (errors.isEmpty()) {
+            Optional<StixTimestamp> v = so.modified().or(so::created);
+            if (v.isPresent()) {
+                versionUs = v.get().epochMicros();
+                version = so.stringProperty(so.modified().isPresent() ? "modified" : "created").orElse(null);
+            }
         }
-        String modified = text(o, "modified");
-        String created = text(o, "created");
-        String v = modified != null ? modified : created;
-        Long versionUs = v == null ? Long.valueOf(0) : Timestamps.parseMicros(v);
-        if (versionUs == null) {
-            errors.add((modified != null ? "modified" : "created") + ": '" + v + "' is not an RFC 3339 UTC timestamp ending in Z");
-            versionUs = 0L;
-        }
-        JsonNode rev = o.get("revoked");
-        String spec = text(o, "spec_version");
-        return new Result(id, type, spec == null ? "2.1" : spec, versionUs, v, null,
-                rev != null && rev.asBoolean(false), errors);
-    }
-
-    private static String text(ObjectNode o, String f) {
-        JsonNode n = o.get(f);
-        return n != null && n.isString() ? n.asString() : null;
+        return new Result(so.rawId(), so.type(), so.specVersion().orElse("2.1"), versionUs, version,
+                errors.isEmpty() ? Tlp.of(so).orElse(null) : null, so.revoked(), errors);
     }
 }
