@@ -9,7 +9,11 @@ public final class Timestamps {
     private Timestamps() {
     }
 
-    /** RFC 3339 UTC with microseconds, e.g. {@code 2026-11-22T02:40:00.123456Z}. */
+    /**
+     * RFC 3339 UTC with milliseconds when the value has no finer part (the precision STIX
+     * content is usually written in, e.g. {@code 2026-11-22T02:40:00.123Z}), microseconds
+     * otherwise ({@code 2026-11-22T02:40:00.123456Z}).
+     */
     public static String format(long epochMicros) {
         Instant i = Instant.EPOCH.plus(epochMicros, ChronoUnit.MICROS);
         String s = i.toString(); // ISO-8601, Z, with 0, 3, 6 or 9 fraction digits
@@ -17,6 +21,9 @@ public final class Timestamps {
         String base = dot < 0 ? s.substring(0, s.length() - 1) : s.substring(0, dot);
         String frac = dot < 0 ? "" : s.substring(dot + 1, s.length() - 1);
         frac = (frac + "000000").substring(0, 6);
+        if (frac.endsWith("000")) {
+            frac = frac.substring(0, 3);
+        }
         return base + "." + frac + "Z";
     }
 

@@ -3,6 +3,7 @@ package org.renkei.web;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -88,6 +89,10 @@ public final class CenterHttpServer implements AutoCloseable {
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
+                // TAXII filters are named match[type] etc., and clients (curl -g, wrk, many TAXII
+                // libraries) send the brackets unencoded; Helidon's strict path check would answer
+                // those with an empty 400. Our handlers validate every parameter themselves.
+                .addProtocol(Http1Config.builder().validatePath(false).validatePrologue(false).build())
                 .routing(routing)
                 .build()
                 .start();
