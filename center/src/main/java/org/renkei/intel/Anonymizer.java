@@ -36,7 +36,8 @@ final class Anonymizer {
     // 9 to 15 digits with the separators phone numbers are written with; not preceded by a
     // letter, digit or hyphen so that identifiers such as CVE-2021-44228 stay.
     private static final Pattern PHONE = Pattern.compile("(?<![\\w.-])\\+?\\(?\\d[\\d ()-]{7,20}\\d(?![\\w.])");
-    private static final Pattern IPV4 = Pattern.compile("(?<![\\d.])(?:\\d{1,3}\\.){3}\\d{1,3}(?![\\d.])");
+    // an address may end a sentence ("... is 192.0.2.45."), so only a digit or ".digit" after it disqualifies
+    private static final Pattern IPV4 = Pattern.compile("(?<!\\d)(?<!\\d\\.)(?:\\d{1,3}\\.){3}\\d{1,3}(?!\\.?\\d)");
     private static final Pattern IPV6 = Pattern.compile("(?<![\\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\\w:])");
     /** Properties whose string values are not free text. */
     private static final Set<String> NOT_TEXT = Set.of("id", "type", "spec_version", "created", "modified",
