@@ -3,10 +3,7 @@ package org.renkei.sensor.detect;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 
 import org.renkei.sensor.classify.PacketClass;
 import org.renkei.sensor.decode.DecodedPacket;
@@ -174,17 +171,16 @@ public final class ScanDetector implements AutoCloseable {
     /** Sweeps expired entries when at least a minute of capture time has passed since the last sweep. */
     public void maybeSweep(long sec) {
         if (sec - lastSweepSec >= 60) {
-            sweep(sec, null);
+            sweep(sec);
         }
     }
 
     /**
-     * Ends entries silent for the expiry window (emitting ENDED campaigns for scans) and,
-     * when {@code activity} is given, reports and resets each source's interval counters.
+     * Ends entries silent for the expiry window, emitting ENDED campaigns for scans. Call
+     * {@link #collectActivity} first when the interval's per-source activity is wanted.
      */
-    public void sweep(long sec, Consumer<SourceActivity> activity) {
+    public void sweep(long sec) {
         lastSweepSec = sec;
-        if (activity != null) collectActivity(activity);
         var m = table.mem;
         long cap = table.capacity();
         for (long i = 0; i < cap; ) {
@@ -201,68 +197,125 @@ public final class ScanDetector implements AutoCloseable {
     }
 
     /** End of input: every remaining entry ends now. */
-    public void finish(Consumer<SourceActivity> activity) {
-        sweep(Long.MAX_VALUE / 4, activity);
+    public void finish() {
+        sweep(Long.MAX_VALUE / 4);
     }
 
-    private record SourceKey(int family, long a, long b) {
+    /** Per-source totals of one interval: all sources counted, the busiest detailed. */
+    public record ActivitySummary(long sources, long packets, long bytes, List<SourceActivity> top) {
     }
 
-    private static final class SourceBuilder {
-        long packets, bytes;
-        final long[] bitmap = new long[BITMAP_BITS / 64];
-        long probes;
-        final Map<Integer, Long> portPackets = new HashMap<>();
-        final List<Integer> protocols = new ArrayList<>();
-        int flags, classes, fingerprints;
-        int ttlMin = 255, ttlMax = 0;
-        long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
-    }
+    private static final int S_PACKETS = 24, S_BYTES = 32, S_PROBES = 40, S_FIRST = 44, S_LAST = 48, S_FLAGS = 52,
+            S_CLASSES = 53, S_TTL_MIN = 54, S_TTL_MAX = 55, S_FP = 56, S_PROTOCOLS = 60, S_BITMAP = 64, S_PORT_COUNT = 128,
+            S_PORTS = 132, S_PORT_PACKETS = 168, MAX_PORTS = 16;
 
-    private void collectActivity(Consumer<SourceActivity> activity) {
+    /**
+     * Groups the interval counters by source in a temporary off-heap table (no object per
+     * key), resets them, and materialises records only for the {@code limit} busiest sources.
+     */
+    public ActivitySummary collectActivity(int limit) {
         var m = table.mem;
-        Map<SourceKey, SourceBuilder> bySource = new HashMap<>();
         long cap = table.capacity();
-        for (long i = 0; i < cap; i++) {
-            if (!table.used(i)) continue;
-            long off = table.slotOffset(i);
-            int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
-            if (ivPackets == 0) continue;
-            int c = m.get(SlotTable.INT, off + 16);
-            int family = c >>> 24;
-            int proto = (c >>> 16) & 0xFF;
-            SourceBuilder sb = bySource.computeIfAbsent(new SourceKey(family, m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8)),
-                    k -> new SourceBuilder());
-            sb.packets += ivPackets;
-            sb.bytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
-            for (int w = 0; w < sb.bitmap.length; w++) sb.bitmap[w] |= m.get(SlotTable.LONG, off + O_BITMAP + w * 8L);
-            sb.probes += m.get(SlotTable.INT, off + O_PROBES);
-            if (proto == 6 || proto == 17) sb.portPackets.merge(c & 0xFFFF, (long) ivPackets, Long::sum);
-            if (!sb.protocols.contains(proto)) sb.protocols.add(proto);
-            sb.flags |= m.get(SlotTable.BYTE, off + O_FLAGS) & 0xFF;
-            sb.classes |= m.get(SlotTable.BYTE, off + O_CLASSES) & 0xFF;
-            sb.fingerprints |= m.get(SlotTable.INT, off + O_FP);
-            sb.ttlMin = Math.min(sb.ttlMin, m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF);
-            sb.ttlMax = Math.max(sb.ttlMax, m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF);
-            sb.first = Math.min(sb.first, Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_FIRST)));
-            sb.last = Math.max(sb.last, Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST)));
-            m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
-            m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+        long totalPackets = 0, totalBytes = 0;
+        try (SlotTable sources = new SlotTable(Math.max(16, table.size()), 256)) {
+            var sm = sources.mem;
+            for (long i = 0; i < cap; i++) {
+                if (!table.used(i)) continue;
+                long off = table.slotOffset(i);
+                int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
+                if (ivPackets == 0) continue;
+                int c = m.get(SlotTable.INT, off + 16);
+                long so = sources.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), c >>> 24);
+                long ivBytes = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
+                totalPackets += ivPackets;
+                totalBytes += ivBytes;
+                if (sources.lastInserted) {
+                    sm.set(SlotTable.INT, so + S_FIRST, m.get(SlotTable.INT, off + O_FIRST));
+                    sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
+                }
+                sm.set(SlotTable.LONG, so + S_PACKETS, sm.get(SlotTable.LONG, so + S_PACKETS) + ivPackets);
+                sm.set(SlotTable.LONG, so + S_BYTES, sm.get(SlotTable.LONG, so + S_BYTES) + ivBytes);
+                sm.set(SlotTable.INT, so + S_PROBES, sm.get(SlotTable.INT, so + S_PROBES) + m.get(SlotTable.INT, off + O_PROBES));
+                sm.set(SlotTable.INT, so + S_FIRST, (int) Math.min(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_FIRST)),
+                        Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_FIRST))));
+                sm.set(SlotTable.INT, so + S_LAST, (int) Math.max(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_LAST)),
+                        Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST))));
+                sm.set(SlotTable.BYTE, so + S_FLAGS, (byte) (sm.get(SlotTable.BYTE, so + S_FLAGS) | m.get(SlotTable.BYTE, off + O_FLAGS)));
+                sm.set(SlotTable.BYTE, so + S_CLASSES, (byte) (sm.get(SlotTable.BYTE, so + S_CLASSES) | m.get(SlotTable.BYTE, off + O_CLASSES)));
+                int tmin = Math.min(sm.get(SlotTable.BYTE, so + S_TTL_MIN) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF);
+                int tmax = Math.max(sm.get(SlotTable.BYTE, so + S_TTL_MAX) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF);
+                sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) tmin);
+                sm.set(SlotTable.BYTE, so + S_TTL_MAX, (byte) tmax);
+                sm.set(SlotTable.INT, so + S_FP, sm.get(SlotTable.INT, so + S_FP) | m.get(SlotTable.INT, off + O_FP));
+                for (int w = 0; w < 8; w++) {
+                    long wo = so + S_BITMAP + w * 8L;
+                    sm.set(SlotTable.LONG, wo, sm.get(SlotTable.LONG, wo) | m.get(SlotTable.LONG, off + O_BITMAP + w * 8L));
+                }
+                int proto = (c >>> 16) & 0xFF;
+                int protoBit = switch (proto) { case 6 -> 1; case 17 -> 2; case 1 -> 4; case 58 -> 8; default -> 16; };
+                sm.set(SlotTable.INT, so + S_PROTOCOLS, sm.get(SlotTable.INT, so + S_PROTOCOLS) | protoBit);
+                int np = sm.get(SlotTable.INT, so + S_PORT_COUNT);
+                if ((proto == 6 || proto == 17) && np < MAX_PORTS) {
+                    sm.set(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * np, (short) c);
+                    sm.set(SlotTable.INT, so + S_PORT_PACKETS + 4L * np, ivPackets);
+                    sm.set(SlotTable.INT, so + S_PORT_COUNT, np + 1);
+                }
+                m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
+                m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+            }
+            // Pick the busiest sources: sort (packets, slot index) pairs packed in longs.
+            long n = sources.size();
+            long[] order = new long[(int) n];
+            int k = 0;
+            long scap = sources.capacity();
+            for (long i = 0; i < scap; i++) {
+                if (!sources.used(i)) continue;
+                long pk = Math.min(sm.get(SlotTable.LONG, sources.slotOffset(i) + S_PACKETS), (1L << 39) - 1);
+                order[k++] = (pk << 24) | i; // packs while the table has at most 2^24 slots
+            }
+            boolean packed = scap <= (1L << 24);
+            List<SourceActivity> top = new ArrayList<>();
+            if (packed) {
+                java.util.Arrays.sort(order, 0, k);
+                for (int j = k - 1; j >= 0 && top.size() < limit; j--) {
+                    top.add(sourceRecord(sources, order[j] & ((1L << 24) - 1)));
+                }
+            } else {
+                for (long i = 0; i < scap && top.size() < limit; i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
+                top.sort(BY_PACKETS);
+            }
+            return new ActivitySummary(n, totalPackets, totalBytes, top);
         }
-        for (var e : bySource.entrySet()) {
-            SourceKey k = e.getKey();
-            SourceBuilder sb = e.getValue();
-            int bits = 0;
-            for (long w : sb.bitmap) bits += Long.bitCount(w);
-            List<Integer> ports = sb.portPackets.entrySet().stream()
-                    .sorted(Map.Entry.<Integer, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                    .limit(16).map(Map.Entry::getKey).toList();
-            activity.accept(new SourceActivity(Addresses.of(k.family(), k.a(), k.b()), sb.packets, sb.bytes,
-                    estimate(bits, sb.probes), ports,
-                    sb.protocols.stream().sorted().map(Addresses::protocolName).toList(), flagNames(sb.flags),
-                    sb.ttlMin, sb.ttlMax, Instant.ofEpochSecond(sb.first), Instant.ofEpochSecond(sb.last),
-                    names(sb.fingerprints), classNames(sb.classes)));
+    }
+
+    private SourceActivity sourceRecord(SlotTable sources, long index) {
+        var sm = sources.mem;
+        long so = sources.slotOffset(index);
+        int family = sm.get(SlotTable.INT, so + 16);
+        long a = sm.get(SlotTable.LONG, so), b = sm.get(SlotTable.LONG, so + 8);
+        int bits = 0;
+        for (int w = 0; w < 8; w++) bits += Long.bitCount(sm.get(SlotTable.LONG, so + S_BITMAP + w * 8L));
+        int np = sm.get(SlotTable.INT, so + S_PORT_COUNT);
+        long[] portOrder = new long[np];
+        for (int j = 0; j < np; j++) {
+            portOrder[j] = ((long) sm.get(SlotTable.INT, so + S_PORT_PACKETS + 4L * j) << 16) | (sm.get(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * j) & 0xFFFF);
         }
+        java.util.Arrays.sort(portOrder);
+        List<Integer> ports = new ArrayList<>(np);
+        for (int j = np - 1; j >= 0; j--) ports.add((int) (portOrder[j] & 0xFFFF));
+        int pm = sm.get(SlotTable.INT, so + S_PROTOCOLS);
+        List<String> protocols = new ArrayList<>();
+        if ((pm & 1) != 0) protocols.add("tcp");
+        if ((pm & 2) != 0) protocols.add("udp");
+        if ((pm & 4) != 0) protocols.add("icmp");
+        if ((pm & 8) != 0) protocols.add("icmpv6");
+        if ((pm & 16) != 0) protocols.add("other");
+        return new SourceActivity(Addresses.of(family, a, b), sm.get(SlotTable.LONG, so + S_PACKETS), sm.get(SlotTable.LONG, so + S_BYTES),
+                estimate(bits, sm.get(SlotTable.INT, so + S_PROBES)), ports, protocols, flagNames(sm.get(SlotTable.BYTE, so + S_FLAGS) & 0xFF),
+                sm.get(SlotTable.BYTE, so + S_TTL_MIN) & 0xFF, sm.get(SlotTable.BYTE, so + S_TTL_MAX) & 0xFF,
+                Instant.ofEpochSecond(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_FIRST))),
+                Instant.ofEpochSecond(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_LAST))),
+                names(sm.get(SlotTable.INT, so + S_FP)), classNames(sm.get(SlotTable.BYTE, so + S_CLASSES) & 0xFF));
     }
 
     static List<String> flagNames(int flags) {
