@@ -18,25 +18,52 @@ final class SlotTable implements AutoCloseable {
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
     static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT;
 
-    private final Arena arena;
-    final MemorySegment mem;
+    private Arena arena;
+    MemorySegment mem;
     private final int slotShift;
-    private final long mask;
-    private final long capacity;
+    private long mask;
+    private long capacity;
+    private final long maxCapacity;
     private final long maxEntries;
     private long size;
     private long dropped;
 
-    /** @param maxEntries bound on live entries; the table gets the next power of two ≥ maxEntries / 0.7 slots. */
+    /**
+     * @param maxEntries bound on live entries; the table starts small and doubles while more
+     *        than 70 % full, up to the next power of two ≥ maxEntries / 0.7 slots
+     */
     SlotTable(long maxEntries, int slotSize) {
         if (Integer.bitCount(slotSize) != 1 || slotSize < 32) throw new IllegalArgumentException("slot size must be a power of two ≥ 32");
-        long cap = Long.highestOneBit(Math.max(16, (long) (maxEntries / 0.7)) * 2 - 1);
+        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / 0.7)) * 2 - 1);
+        this.maxCapacity = maxCap;
+        this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
+        this.slotShift = Integer.numberOfTrailingZeros(slotSize);
+        allocate(Math.min(maxCap, 1L << 12));
+    }
+
+    private void allocate(long cap) {
         this.capacity = cap;
         this.mask = cap - 1;
-        this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (cap * 0.7)));
-        this.slotShift = Integer.numberOfTrailingZeros(slotSize);
         this.arena = Arena.ofShared();
         this.mem = arena.allocate(cap << slotShift, 64);
+    }
+
+    /** Doubles the table and reinserts every entry; offsets handed out before are invalid after. */
+    private void grow() {
+        Arena oldArena = arena;
+        MemorySegment old = mem;
+        long oldCap = capacity;
+        allocate(capacity * 2);
+        long slot = 1L << slotShift;
+        for (long i = 0; i < oldCap; i++) {
+            long off = i << slotShift;
+            int c = old.get(INT, off + 16);
+            if (c == 0) continue;
+            long j = hash(old.get(LONG, off), old.get(LONG, off + 8), c) & mask;
+            while (mem.get(INT, (j << slotShift) + 16) != 0) j = (j + 1) & mask;
+            MemorySegment.copy(old, off, mem, j << slotShift, slot);
+        }
+        oldArena.close();
     }
 
     static long hash(long a, long b, int c) {
@@ -59,8 +86,14 @@ final class SlotTable implements AutoCloseable {
         return maxEntries;
     }
 
+    /** Off-heap bytes in use now. */
     long bytes() {
         return capacity << slotShift;
+    }
+
+    /** Off-heap bytes at the bound. */
+    long maxBytes() {
+        return maxCapacity << slotShift;
     }
 
     /** Keys refused because the table was at its bound. */
@@ -77,6 +110,7 @@ final class SlotTable implements AutoCloseable {
      * table is full. {@link #lastInserted} tells whether the slot is new.
      */
     long findOrInsert(long a, long b, int c) {
+        if (size >= capacity * 7 / 10 && capacity < maxCapacity) grow();
         long i = hash(a, b, c) & mask;
         while (true) {
             long off = i << slotShift;

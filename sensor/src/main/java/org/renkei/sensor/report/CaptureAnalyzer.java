@@ -228,6 +228,14 @@ public final class CaptureAnalyzer implements AutoCloseable {
         scans.finish();
         dos.finish();
         drainEvents();
+        if (config.darknetSize() <= 0) {
+            // Episodes that ended mid-capture were scaled by the size known then; use the final estimate.
+            campaigns.replaceAll(c -> new ScanCampaign(c.state(), c.source(), c.protocol(), c.port(), c.start(), c.end(), c.packets(),
+                    c.distinctDestinations(), c.packetsPerSecond(), Math.min(1.0, c.distinctDestinations() / (double) size), c.fingerprints()));
+            attacks.replaceAll(a -> new DosAttack(a.state(), a.victim(), a.protocol(), a.ports(), a.start(), a.end(), a.packets(), a.bytes(),
+                    a.peakPacketsPer60s(), a.observedPacketsPerSecond(),
+                    a.victim().contains(":") ? 0 : a.observedPacketsPerSecond() * (4294967296.0 / size)));
+        }
         countLinkType(Integer.MIN_VALUE);
         Map<String, Long> status = new LinkedHashMap<>();
         for (DecodeStatus s : DecodeStatus.values()) if (statusCounts[s.ordinal()] > 0) status.put(s.name().toLowerCase(), statusCounts[s.ordinal()]);
