@@ -45,8 +45,9 @@ public final class PacketDecoder {
         long end = off + len;
         switch (linkType) {
             case LINKTYPE_ETHERNET -> ethernet(s, off, end, out);
-            case LINKTYPE_RAW, DLT_RAW_BSD, DLT_RAW_OPENBSD -> ipByVersion(s, off, end, out);
-            case LINKTYPE_IPV4 -> ip4(s, off, end, out);
+            case LINKTYPE_RAW, DLT_RAW_BSD, DLT_RAW_OPENBSD -> ipByVersion(s, off, end, out, DecodeStatus.NOT_IP);
+            // Like Wireshark: an IPv4 header with version 6 is read as IPv6 (it happens), but IPv6 is strict.
+            case LINKTYPE_IPV4 -> ipByVersion(s, off, end, out, DecodeStatus.BAD_IP_HEADER);
             case LINKTYPE_IPV6 -> ip6(s, off, end, out);
             case LINKTYPE_LINUX_SLL -> {
                 if (end - off < 16) { out.status = DecodeStatus.TRUNCATED_IP_HEADER; return; }
@@ -87,19 +88,20 @@ public final class PacketDecoder {
     }
 
     private static void etherType(MemorySegment s, int type, long off, long end, DecodedPacket out) {
-        switch (type) {
-            case 0x0800 -> ip4(s, off, end, out);
-            case 0x86DD -> ip6(s, off, end, out);
-            default -> out.status = DecodeStatus.NOT_IP;
+        if (type == 0x0800 || type == 0x86DD) {
+            // Trust the version nibble over the EtherType (Wireshark does too): IPv6 does appear under 0x0800.
+            ipByVersion(s, off, end, out, DecodeStatus.BAD_IP_HEADER);
+        } else {
+            out.status = DecodeStatus.NOT_IP;
         }
     }
 
-    private static void ipByVersion(MemorySegment s, long off, long end, DecodedPacket out) {
+    private static void ipByVersion(MemorySegment s, long off, long end, DecodedPacket out, DecodeStatus otherwise) {
         if (end - off < 1) { out.status = DecodeStatus.TRUNCATED_IP_HEADER; return; }
         switch (u8(s, off) >>> 4) {
             case 4 -> ip4(s, off, end, out);
             case 6 -> ip6(s, off, end, out);
-            default -> out.status = DecodeStatus.NOT_IP;
+            default -> out.status = otherwise;
         }
     }
 
@@ -108,7 +110,9 @@ public final class PacketDecoder {
         int vihl = u8(s, off);
         int ihl = (vihl & 0x0F) * 4;
         int total = u16(s, off + 2);
-        if ((vihl >>> 4) != 4 || ihl < 20 || total < ihl) { out.status = DecodeStatus.BAD_IP_HEADER; return; }
+        // Total length 0 is what TCP segmentation offload and BIG TCP leave in captures: the packet is
+        // as long as what was captured (tcpdump and Wireshark read it the same way).
+        if ((vihl >>> 4) != 4 || ihl < 20 || (total < ihl && total != 0)) { out.status = DecodeStatus.BAD_IP_HEADER; return; }
         out.ipVersion = 4;
         out.ipTotalLength = total;
         out.ipId = u16(s, off + 4);
@@ -122,7 +126,7 @@ public final class PacketDecoder {
         out.dst4 = s.get(I32, off + 16);
         if (end - off < ihl) { out.status = DecodeStatus.TRUNCATED_TRANSPORT; return; }
         if (out.laterFragment) return;
-        long payloadEnd = Math.min(end, off + total);
+        long payloadEnd = total == 0 ? end : Math.min(end, off + total);
         transport(s, off + ihl, payloadEnd, out);
     }
 
