@@ -66,6 +66,16 @@ public final class CaptureAnalyzer implements AutoCloseable {
     private final List<String> files = new ArrayList<>();
     private final List<String> unreadable = new ArrayList<>();
 
+    /** In live mode events are kept for the next batch and per-source activity is cut per batch, not per minute. */
+    private boolean live;
+    private final List<ScanCampaign> pendingScanEvents = new ArrayList<>();
+    private final List<DosAttack> pendingDosEvents = new ArrayList<>();
+    private long intervalPackets, intervalBytes;
+    private long intervalFirstNs = Long.MAX_VALUE, intervalLastNs = Long.MIN_VALUE;
+    private final long[] intervalClassCounts = new long[PacketClass.values().length];
+    private final long[] intervalTcpPorts = new long[65536];
+    private final long[] intervalUdpPorts = new long[65536];
+
     public CaptureAnalyzer(Config config, PacketClassifier classifier) {
         this.config = config;
         this.classifier = classifier;
@@ -103,6 +113,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
         statusCounts[pkt.status.ordinal()]++;
         PacketClass c = classifier.classify(pkt);
         classCounts[c.ordinal()]++;
+        if (live) countInterval(r, c);
         if (c == PacketClass.UNDECODED) return c;
         protocolCounts[pkt.protocol]++;
         if (pkt.ipVersion == 4) {
@@ -129,6 +140,18 @@ public final class CaptureAnalyzer implements AutoCloseable {
         return c;
     }
 
+    private void countInterval(PacketRecord r, PacketClass c) {
+        intervalPackets++;
+        intervalBytes += r.originalLength;
+        if (r.timestampNanos < intervalFirstNs) intervalFirstNs = r.timestampNanos;
+        if (r.timestampNanos > intervalLastNs) intervalLastNs = r.timestampNanos;
+        intervalClassCounts[c.ordinal()]++;
+        if (pkt.hasTransport) {
+            if (pkt.isTcp()) intervalTcpPorts[pkt.dstPort]++;
+            else if (pkt.isUdp()) intervalUdpPorts[pkt.dstPort]++;
+        }
+    }
+
     private void countLinkType(int linkType) {
         if (lastLinkType != Integer.MIN_VALUE) linkTypes.merge(lastLinkType, lastLinkTypeCount, Long::sum);
         lastLinkType = linkType;
@@ -142,17 +165,94 @@ public final class CaptureAnalyzer implements AutoCloseable {
         maxSec = sec;
     }
 
-    /** Once per minute of capture time: expire state and keep the busiest sources of the minute. */
+    /** Once per minute of capture time: expire state and (analyze mode) keep the busiest sources of the minute. */
     private void minute(long sec) {
-        mergeTopSources(scans.collectActivity(config.topN()));
+        if (!live) mergeTopSources(scans.collectActivity(config.topN()));
+        if (config.darknetSize() <= 0) {
+            long size = darknetSize();
+            scans.darknetSize(size);
+            dos.darknetSize(size);
+        }
         scans.sweep(sec);
         dos.sweep(sec);
         drainEvents();
     }
 
     private void drainEvents() {
-        for (ScanCampaign c : scans.drainEvents()) if (c.state() == EventState.ENDED) campaigns.add(c);
-        for (DosAttack a : dos.drainEvents()) if (a.state() == EventState.ENDED) attacks.add(a);
+        for (ScanCampaign c : scans.drainEvents()) {
+            if (live) pendingScanEvents.add(c);
+            else if (c.state() == EventState.ENDED) campaigns.add(c);
+        }
+        for (DosAttack a : dos.drainEvents()) {
+            if (live) pendingDosEvents.add(a);
+            else if (a.state() == EventState.ENDED) attacks.add(a);
+        }
+    }
+
+    /** Switches to live mode: see {@link #cutInterval(int, boolean)}. */
+    public void liveMode() {
+        this.live = true;
+    }
+
+    /**
+     * What happened since the previous cut, for one observation batch.
+     *
+     * @param ports per-port packet counts of the interval, busiest first
+     */
+    public record Interval(Instant firstPacket, Instant lastPacket, long packets, long bytes, Map<String, Long> packetClasses,
+                           List<PortProtocolCount> ports, ScanDetector.ActivitySummary sources, List<ScanCampaign> scanEvents,
+                           List<DosAttack> dosEvents, long darknetSize) {
+    }
+
+    public record PortProtocolCount(String protocol, int port, long packets) {
+    }
+
+    /**
+     * Cuts the current interval (live mode): per-source activity of the busiest
+     * {@code maxSources}, per-port counts (at most 1,000 ports per protocol), scan and DoS
+     * events since the last cut. With {@code endOfInput} every open episode is ended first.
+     */
+    public Interval cutInterval(int maxSources, boolean endOfInput) {
+        long size = darknetSize();
+        scans.darknetSize(size);
+        dos.darknetSize(size);
+        ScanDetector.ActivitySummary activity = scans.collectActivity(maxSources);
+        if (endOfInput) {
+            scans.finish();
+            dos.finish();
+        }
+        drainEvents();
+        Map<String, Long> classes = new LinkedHashMap<>();
+        for (PacketClass c : PacketClass.values()) {
+            if (intervalClassCounts[c.ordinal()] > 0) classes.put(c.name().toLowerCase(), intervalClassCounts[c.ordinal()]);
+        }
+        List<PortProtocolCount> ports = new ArrayList<>();
+        List<PortProtocolCount> udp = new ArrayList<>();
+        for (int p = 0; p < 65536; p++) {
+            if (intervalTcpPorts[p] > 0) ports.add(new PortProtocolCount("tcp", p, intervalTcpPorts[p]));
+            if (intervalUdpPorts[p] > 0) udp.add(new PortProtocolCount("udp", p, intervalUdpPorts[p]));
+        }
+        Comparator<PortProtocolCount> busiest = Comparator.comparingLong(PortProtocolCount::packets).reversed()
+                .thenComparingInt(PortProtocolCount::port);
+        ports.sort(busiest);
+        udp.sort(busiest);
+        List<PortProtocolCount> allPorts = new ArrayList<>(ports.subList(0, Math.min(1000, ports.size())));
+        allPorts.addAll(udp.subList(0, Math.min(1000, udp.size())));
+        Interval out = new Interval(intervalPackets == 0 ? null : instant(intervalFirstNs), intervalPackets == 0 ? null : instant(intervalLastNs),
+                intervalPackets, intervalBytes, classes, allPorts, activity, List.copyOf(pendingScanEvents), List.copyOf(pendingDosEvents), size);
+        pendingScanEvents.clear();
+        pendingDosEvents.clear();
+        intervalPackets = intervalBytes = 0;
+        intervalFirstNs = Long.MAX_VALUE;
+        intervalLastNs = Long.MIN_VALUE;
+        java.util.Arrays.fill(intervalClassCounts, 0);
+        java.util.Arrays.fill(intervalTcpPorts, 0);
+        java.util.Arrays.fill(intervalUdpPorts, 0);
+        return out;
+    }
+
+    public String rulesVersion() {
+        return classifier.version();
     }
 
     private void mergeTopSources(ScanDetector.ActivitySummary summary) {
