@@ -188,7 +188,9 @@ public final class ScanDetector implements AutoCloseable {
             if (!table.used(i)) { i++; continue; }
             long off = table.slotOffset(i);
             long last = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST));
-            if (sec - last > config.expirySeconds()) {
+            // Entries whose interval activity has not been collected yet stay until it is (live mode cuts
+            // batches on wall-clock time, independently of the capture-time sweep).
+            if (sec - last > config.expirySeconds() && m.get(SlotTable.INT, off + O_IV_PACKETS) == 0) {
                 if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
                 table.delete(i); // look at slot i again: a later entry may have moved in
             } else {

@@ -48,6 +48,12 @@ class DetectorTest {
             d.sweep(1200 + 480); // not yet silent for longer than the expiry
             assertThat(d.drainEvents()).isEmpty();
             d.sweep(1200 + 481);
+            assertThat(d.drainEvents()).as("kept until its interval activity is collected").isEmpty();
+            ScanDetector.ActivitySummary activity = d.collectActivity(10);
+            assertThat(activity.sources()).isEqualTo(1);
+            assertThat(activity.top().get(0).ports()).containsExactly(22, 23);
+            assertThat(activity.top().get(0).packets()).isEqualTo(99 + 300 + 99 + 1);
+            d.sweep(1200 + 481);
             List<ScanCampaign> ended = d.drainEvents();
             assertThat(ended).hasSize(1);
             ScanCampaign c = ended.get(0);
