@@ -1,0 +1,343 @@
+package org.renkei.sensor.detect;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.renkei.sensor.classify.PacketClass;
+import org.renkei.sensor.decode.DecodedPacket;
+
+/**
+ * Per-(source, protocol, destination port) state: the basis of both scan campaign
+ * detection and per-source activity.
+ *
+ * <p>Definition (Durumeric et al., "An Internet-Wide View of Internet-Wide Scanning",
+ * 2014): a scan is a source reaching at least {@code minDestinations} distinct darknet
+ * addresses on the same protocol and port; it ends once the source has been silent on
+ * that port for {@code expirySeconds}. Only probe packets (TCP SYN, UDP probe, ICMP
+ * echo request) count toward the destinations, so a DoS victim's replies never make it a
+ * scanner.
+ *
+ * <p>Distinct destinations are counted with a 512-bit linear-counting bitmap per entry
+ * (Whang et al. 1990): one standard error is about 3 % at 100 destinations and 5 % at
+ * 1,000; once the bitmap is 95 % full (~1,500) the estimate becomes the number of probes
+ * (scanners rarely repeat a target). The estimate never exceeds the probes sent. One entry
+ * is 128 bytes off-heap; {@code maxEntries} bounds the memory (default 1 M entries ≈ 192 MB
+ * of table with its load-factor headroom).
+ */
+public final class ScanDetector implements AutoCloseable {
+    /** Defaults: N = 100 distinct destinations, 480 s expiry, 1 M entries. */
+    public record Config(int minDestinations, long expirySeconds, long maxEntries) {
+        public static Config defaults() {
+            return new Config(100, 480, 1_000_000);
+        }
+    }
+
+    private static final int SLOT = 128;
+    private static final int O_PACKETS = 20, O_FIRST = 24, O_LAST = 28, O_BYTES = 32, O_IV_PACKETS = 40, O_IV_BYTES = 44,
+            O_TTL_MIN = 48, O_TTL_MAX = 49, O_FLAGS = 50, O_CLASSES = 51, O_FP = 52, O_PROBES = 56, O_BITS = 60,
+            O_STATE = 62, O_BITMAP = 64;
+    private static final int BITMAP_BITS = 512;
+    private static final int PROBE_MASK = (1 << PacketClass.TCP_SYN_PROBE.ordinal()) | (1 << PacketClass.UDP_PROBE.ordinal())
+            | (1 << PacketClass.ICMP_ECHO_PROBE.ordinal());
+
+    private final Config config;
+    private final SlotTable table;
+    private final String[] fingerprintNames;
+    private final List<ScanCampaign> events = new ArrayList<>();
+    private long darknetSize;
+    private long lastSweepSec = Long.MIN_VALUE;
+
+    public ScanDetector(Config config, String[] fingerprintNames) {
+        this.config = config;
+        this.fingerprintNames = fingerprintNames.clone();
+        this.table = new SlotTable(config.maxEntries(), SLOT);
+    }
+
+    /** Number of darknet addresses monitored, for coverage; 0 leaves coverage at 0. */
+    public void darknetSize(long addresses) {
+        this.darknetSize = addresses;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Live entries, the table's bound, and keys dropped because the bound was reached. */
+    public long entries() {
+        return table.size();
+    }
+
+    public long maxEntries() {
+        return table.maxEntries();
+    }
+
+    public long droppedKeys() {
+        return table.dropped();
+    }
+
+    public long tableBytes() {
+        return table.bytes();
+    }
+
+    /** Records one decoded packet; {@code fingerprint} is a rule index or -1. */
+    public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec) {
+        if (!p.hasTransport) return;
+        int family = p.ipVersion;
+        long a = family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi;
+        long b = family == 4 ? 0 : p.src6Lo;
+        int port = (p.isTcp() || p.isUdp()) ? p.dstPort : 0;
+        int c = (family << 24) | (p.protocol << 16) | port;
+        long off = table.findOrInsert(a, b, c);
+        if (off < 0) return;
+        var m = table.mem;
+        int s = (int) sec;
+        if (table.lastInserted) {
+            m.set(SlotTable.INT, off + O_FIRST, s);
+            m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) 0xFF);
+        }
+        m.set(SlotTable.INT, off + O_LAST, s);
+        m.set(SlotTable.INT, off + O_PACKETS, m.get(SlotTable.INT, off + O_PACKETS) + 1);
+        m.set(SlotTable.LONG, off + O_BYTES, m.get(SlotTable.LONG, off + O_BYTES) + p.wireLength);
+        m.set(SlotTable.INT, off + O_IV_PACKETS, m.get(SlotTable.INT, off + O_IV_PACKETS) + 1);
+        m.set(SlotTable.INT, off + O_IV_BYTES, m.get(SlotTable.INT, off + O_IV_BYTES) + p.wireLength);
+        int ttl = p.ttl;
+        if (ttl < (m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF)) m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) ttl);
+        if (ttl > (m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF)) m.set(SlotTable.BYTE, off + O_TTL_MAX, (byte) ttl);
+        m.set(SlotTable.BYTE, off + O_FLAGS, (byte) (m.get(SlotTable.BYTE, off + O_FLAGS) | p.tcpFlags));
+        int classBit = 1 << cls.ordinal();
+        m.set(SlotTable.BYTE, off + O_CLASSES, (byte) (m.get(SlotTable.BYTE, off + O_CLASSES) | classBit));
+        if (fingerprint >= 0) m.set(SlotTable.INT, off + O_FP, m.get(SlotTable.INT, off + O_FP) | (1 << fingerprint));
+        if ((classBit & PROBE_MASK) == 0) return;
+        int probes = m.get(SlotTable.INT, off + O_PROBES) + 1;
+        m.set(SlotTable.INT, off + O_PROBES, probes);
+        long h = Addresses.mix(family == 4 ? p.dst4 : p.dst6Hi ^ (p.dst6Lo * 0x9E3779B97F4A7C15L));
+        int bit = (int) (h >>> 55); // 9 bits
+        long wordOff = off + O_BITMAP + ((bit >>> 6) << 3);
+        long word = m.get(SlotTable.LONG, wordOff);
+        long mask = 1L << (bit & 63);
+        if ((word & mask) != 0) return;
+        m.set(SlotTable.LONG, wordOff, word | mask);
+        int bits = (m.get(SlotTable.JAVA_SHORT, off + O_BITS) & 0xFFFF) + 1;
+        m.set(SlotTable.JAVA_SHORT, off + O_BITS, (short) bits);
+        if (probes >= config.minDestinations() && (m.get(SlotTable.BYTE, off + O_STATE) & 1) == 0
+                && estimate(bits, probes) >= config.minDestinations()) {
+            m.set(SlotTable.BYTE, off + O_STATE, (byte) 1);
+            events.add(campaign(off, EventState.STARTED));
+        }
+    }
+
+    static long estimate(int bitsSet, long probes) {
+        if (bitsSet >= BITMAP_BITS * 95 / 100) {
+            return Math.max(probes, Math.round(-BITMAP_BITS * Math.log((BITMAP_BITS - bitsSet + 0.5) / BITMAP_BITS)));
+        }
+        return Math.min(probes, Math.round(-BITMAP_BITS * Math.log(1.0 - (double) bitsSet / BITMAP_BITS)));
+    }
+
+    private long estimateAt(long off) {
+        return estimate(table.mem.get(SlotTable.JAVA_SHORT, off + O_BITS) & 0xFFFF, table.mem.get(SlotTable.INT, off + O_PROBES));
+    }
+
+    private ScanCampaign campaign(long off, EventState state) {
+        var m = table.mem;
+        int c = m.get(SlotTable.INT, off + 16);
+        int family = c >>> 24;
+        int proto = (c >>> 16) & 0xFF;
+        long first = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_FIRST));
+        long last = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST));
+        long probes = m.get(SlotTable.INT, off + O_PROBES);
+        long distinct = estimateAt(off);
+        double rate = probes / (double) Math.max(1, last - first);
+        double coverage = darknetSize > 0 ? Math.min(1.0, distinct / (double) darknetSize) : 0;
+        return new ScanCampaign(state, Addresses.of(family, m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8)),
+                Addresses.protocolName(proto), proto == 6 || proto == 17 ? c & 0xFFFF : null,
+                Instant.ofEpochSecond(first), Instant.ofEpochSecond(last), probes, distinct, rate, coverage,
+                names(m.get(SlotTable.INT, off + O_FP)));
+    }
+
+    private List<String> names(int mask) {
+        List<String> out = new ArrayList<>(Integer.bitCount(mask));
+        for (int i = 0; i < fingerprintNames.length; i++) if ((mask & (1 << i)) != 0) out.add(fingerprintNames[i]);
+        return out;
+    }
+
+    /** Campaign events (started and ended) since the last call. */
+    public List<ScanCampaign> drainEvents() {
+        List<ScanCampaign> out = List.copyOf(events);
+        events.clear();
+        return out;
+    }
+
+    /** Sweeps expired entries when at least a minute of capture time has passed since the last sweep. */
+    public void maybeSweep(long sec) {
+        if (sec - lastSweepSec >= 60) {
+            sweep(sec);
+        }
+    }
+
+    /**
+     * Ends entries silent for the expiry window, emitting ENDED campaigns for scans. Call
+     * {@link #collectActivity} first when the interval's per-source activity is wanted.
+     */
+    public void sweep(long sec) {
+        lastSweepSec = sec;
+        var m = table.mem;
+        long cap = table.capacity();
+        for (long i = 0; i < cap; ) {
+            if (!table.used(i)) { i++; continue; }
+            long off = table.slotOffset(i);
+            long last = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST));
+            // Entries whose interval activity has not been collected yet stay until it is (live mode cuts
+            // batches on wall-clock time, independently of the capture-time sweep).
+            if (sec - last > config.expirySeconds() && m.get(SlotTable.INT, off + O_IV_PACKETS) == 0) {
+                if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
+                table.delete(i); // look at slot i again: a later entry may have moved in
+            } else {
+                i++;
+            }
+        }
+    }
+
+    /** End of input: every remaining entry ends now. */
+    public void finish() {
+        sweep(Long.MAX_VALUE / 4);
+    }
+
+    /** Per-source totals of one interval: all sources counted, the busiest detailed. */
+    public record ActivitySummary(long sources, long packets, long bytes, List<SourceActivity> top) {
+    }
+
+    private static final int S_PACKETS = 24, S_BYTES = 32, S_PROBES = 40, S_FIRST = 44, S_LAST = 48, S_FLAGS = 52,
+            S_CLASSES = 53, S_TTL_MIN = 54, S_TTL_MAX = 55, S_FP = 56, S_PROTOCOLS = 60, S_BITMAP = 64, S_PORT_COUNT = 128,
+            S_PORTS = 132, S_PORT_PACKETS = 168, MAX_PORTS = 16;
+
+    /**
+     * Groups the interval counters by source in a temporary off-heap table (no object per
+     * key), resets them, and materialises records only for the {@code limit} busiest sources.
+     */
+    public ActivitySummary collectActivity(int limit) {
+        var m = table.mem;
+        long cap = table.capacity();
+        long totalPackets = 0, totalBytes = 0;
+        try (SlotTable sources = new SlotTable(Math.max(16, table.size()), 256)) {
+            var sm = sources.mem;
+            for (long i = 0; i < cap; i++) {
+                if (!table.used(i)) continue;
+                long off = table.slotOffset(i);
+                int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
+                if (ivPackets == 0) continue;
+                int c = m.get(SlotTable.INT, off + 16);
+                long so = sources.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), c >>> 24);
+                long ivBytes = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
+                totalPackets += ivPackets;
+                totalBytes += ivBytes;
+                if (sources.lastInserted) {
+                    sm.set(SlotTable.INT, so + S_FIRST, m.get(SlotTable.INT, off + O_FIRST));
+                    sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
+                }
+                sm.set(SlotTable.LONG, so + S_PACKETS, sm.get(SlotTable.LONG, so + S_PACKETS) + ivPackets);
+                sm.set(SlotTable.LONG, so + S_BYTES, sm.get(SlotTable.LONG, so + S_BYTES) + ivBytes);
+                sm.set(SlotTable.INT, so + S_PROBES, sm.get(SlotTable.INT, so + S_PROBES) + m.get(SlotTable.INT, off + O_PROBES));
+                sm.set(SlotTable.INT, so + S_FIRST, (int) Math.min(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_FIRST)),
+                        Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_FIRST))));
+                sm.set(SlotTable.INT, so + S_LAST, (int) Math.max(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_LAST)),
+                        Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST))));
+                sm.set(SlotTable.BYTE, so + S_FLAGS, (byte) (sm.get(SlotTable.BYTE, so + S_FLAGS) | m.get(SlotTable.BYTE, off + O_FLAGS)));
+                sm.set(SlotTable.BYTE, so + S_CLASSES, (byte) (sm.get(SlotTable.BYTE, so + S_CLASSES) | m.get(SlotTable.BYTE, off + O_CLASSES)));
+                int tmin = Math.min(sm.get(SlotTable.BYTE, so + S_TTL_MIN) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF);
+                int tmax = Math.max(sm.get(SlotTable.BYTE, so + S_TTL_MAX) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF);
+                sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) tmin);
+                sm.set(SlotTable.BYTE, so + S_TTL_MAX, (byte) tmax);
+                sm.set(SlotTable.INT, so + S_FP, sm.get(SlotTable.INT, so + S_FP) | m.get(SlotTable.INT, off + O_FP));
+                for (int w = 0; w < 8; w++) {
+                    long wo = so + S_BITMAP + w * 8L;
+                    sm.set(SlotTable.LONG, wo, sm.get(SlotTable.LONG, wo) | m.get(SlotTable.LONG, off + O_BITMAP + w * 8L));
+                }
+                int proto = (c >>> 16) & 0xFF;
+                int protoBit = switch (proto) { case 6 -> 1; case 17 -> 2; case 1 -> 4; case 58 -> 8; default -> 16; };
+                sm.set(SlotTable.INT, so + S_PROTOCOLS, sm.get(SlotTable.INT, so + S_PROTOCOLS) | protoBit);
+                int np = sm.get(SlotTable.INT, so + S_PORT_COUNT);
+                if ((proto == 6 || proto == 17) && np < MAX_PORTS) {
+                    sm.set(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * np, (short) c);
+                    sm.set(SlotTable.INT, so + S_PORT_PACKETS + 4L * np, ivPackets);
+                    sm.set(SlotTable.INT, so + S_PORT_COUNT, np + 1);
+                }
+                m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
+                m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+            }
+            // Pick the busiest sources: sort (packets, slot index) pairs packed in longs.
+            long n = sources.size();
+            long[] order = new long[(int) n];
+            int k = 0;
+            long scap = sources.capacity();
+            for (long i = 0; i < scap; i++) {
+                if (!sources.used(i)) continue;
+                long pk = Math.min(sm.get(SlotTable.LONG, sources.slotOffset(i) + S_PACKETS), (1L << 39) - 1);
+                order[k++] = (pk << 24) | i; // packs while the table has at most 2^24 slots
+            }
+            boolean packed = scap <= (1L << 24);
+            List<SourceActivity> top = new ArrayList<>();
+            if (packed) {
+                java.util.Arrays.sort(order, 0, k);
+                for (int j = k - 1; j >= 0 && top.size() < limit; j--) {
+                    top.add(sourceRecord(sources, order[j] & ((1L << 24) - 1)));
+                }
+            } else {
+                for (long i = 0; i < scap && top.size() < limit; i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
+                top.sort(BY_PACKETS);
+            }
+            return new ActivitySummary(n, totalPackets, totalBytes, top);
+        }
+    }
+
+    private SourceActivity sourceRecord(SlotTable sources, long index) {
+        var sm = sources.mem;
+        long so = sources.slotOffset(index);
+        int family = sm.get(SlotTable.INT, so + 16);
+        long a = sm.get(SlotTable.LONG, so), b = sm.get(SlotTable.LONG, so + 8);
+        int bits = 0;
+        for (int w = 0; w < 8; w++) bits += Long.bitCount(sm.get(SlotTable.LONG, so + S_BITMAP + w * 8L));
+        int np = sm.get(SlotTable.INT, so + S_PORT_COUNT);
+        long[] portOrder = new long[np];
+        for (int j = 0; j < np; j++) {
+            portOrder[j] = ((long) sm.get(SlotTable.INT, so + S_PORT_PACKETS + 4L * j) << 16) | (sm.get(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * j) & 0xFFFF);
+        }
+        java.util.Arrays.sort(portOrder);
+        List<Integer> ports = new ArrayList<>(np);
+        for (int j = np - 1; j >= 0; j--) ports.add((int) (portOrder[j] & 0xFFFF));
+        int pm = sm.get(SlotTable.INT, so + S_PROTOCOLS);
+        List<String> protocols = new ArrayList<>();
+        if ((pm & 1) != 0) protocols.add("tcp");
+        if ((pm & 2) != 0) protocols.add("udp");
+        if ((pm & 4) != 0) protocols.add("icmp");
+        if ((pm & 8) != 0) protocols.add("icmpv6");
+        if ((pm & 16) != 0) protocols.add("other");
+        return new SourceActivity(Addresses.of(family, a, b), sm.get(SlotTable.LONG, so + S_PACKETS), sm.get(SlotTable.LONG, so + S_BYTES),
+                estimate(bits, sm.get(SlotTable.INT, so + S_PROBES)), ports, protocols, flagNames(sm.get(SlotTable.BYTE, so + S_FLAGS) & 0xFF),
+                sm.get(SlotTable.BYTE, so + S_TTL_MIN) & 0xFF, sm.get(SlotTable.BYTE, so + S_TTL_MAX) & 0xFF,
+                Instant.ofEpochSecond(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_FIRST))),
+                Instant.ofEpochSecond(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_LAST))),
+                names(sm.get(SlotTable.INT, so + S_FP)), classNames(sm.get(SlotTable.BYTE, so + S_CLASSES) & 0xFF));
+    }
+
+    static List<String> flagNames(int flags) {
+        String[] n = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 8; i++) if ((flags & (1 << i)) != 0) out.add(n[i]);
+        return out;
+    }
+
+    static List<String> classNames(int mask) {
+        List<String> out = new ArrayList<>();
+        for (PacketClass c : PacketClass.values()) if ((mask & (1 << c.ordinal())) != 0) out.add(c.name().toLowerCase());
+        return out;
+    }
+
+    static final Comparator<SourceActivity> BY_PACKETS = Comparator.comparingLong(SourceActivity::packets).reversed();
+
+    @Override
+    public void close() {
+        table.close();
+    }
+}

@@ -1,0 +1,178 @@
+package org.renkei.sensor.detect;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Off-heap linear-probing hash table of fixed-size slots keyed by (long a, long b, int c).
+ * A slot is used when its {@code c} is non-zero, so callers encode a non-zero tag in c
+ * (address family). Deletion shifts later entries back (no tombstones), so lookups stay
+ * short after heavy eviction. Single-threaded by design: one table per packet pipeline.
+ *
+ * <p>Layout of every slot: a at 0, b at 8, c at 16; the caller owns bytes 20.. slotSize.
+ */
+final class SlotTable implements AutoCloseable {
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT;
+
+    private Arena arena;
+    MemorySegment mem;
+    private final int slotShift;
+    private long mask;
+    private long capacity;
+    private final long maxCapacity;
+    private final long maxEntries;
+    private long size;
+    private long dropped;
+
+    /**
+     * @param maxEntries bound on live entries; the table starts small and doubles while more
+     *        than 70 % full, up to the next power of two ≥ maxEntries / 0.7 slots
+     */
+    SlotTable(long maxEntries, int slotSize) {
+        if (Integer.bitCount(slotSize) != 1 || slotSize < 32) throw new IllegalArgumentException("slot size must be a power of two ≥ 32");
+        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / 0.7)) * 2 - 1);
+        this.maxCapacity = maxCap;
+        this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
+        this.slotShift = Integer.numberOfTrailingZeros(slotSize);
+        allocate(Math.min(maxCap, 1L << 12));
+    }
+
+    private void allocate(long cap) {
+        this.capacity = cap;
+        this.mask = cap - 1;
+        this.arena = Arena.ofShared();
+        this.mem = arena.allocate(cap << slotShift, 64);
+    }
+
+    /** Doubles the table and reinserts every entry; offsets handed out before are invalid after. */
+    private void grow() {
+        Arena oldArena = arena;
+        MemorySegment old = mem;
+        long oldCap = capacity;
+        allocate(capacity * 2);
+        long slot = 1L << slotShift;
+        for (long i = 0; i < oldCap; i++) {
+            long off = i << slotShift;
+            int c = old.get(INT, off + 16);
+            if (c == 0) continue;
+            long j = hash(old.get(LONG, off), old.get(LONG, off + 8), c) & mask;
+            while (mem.get(INT, (j << slotShift) + 16) != 0) j = (j + 1) & mask;
+            MemorySegment.copy(old, off, mem, j << slotShift, slot);
+        }
+        oldArena.close();
+    }
+
+    static long hash(long a, long b, int c) {
+        long h = a * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(b * 0xC2B2AE3D27D4EB4FL, 31) ^ (c * 0x165667B19E3779F9L);
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    long capacity() {
+        return capacity;
+    }
+
+    long size() {
+        return size;
+    }
+
+    long maxEntries() {
+        return maxEntries;
+    }
+
+    /** Off-heap bytes in use now. */
+    long bytes() {
+        return capacity << slotShift;
+    }
+
+    /** Off-heap bytes at the bound. */
+    long maxBytes() {
+        return maxCapacity << slotShift;
+    }
+
+    /** Keys refused because the table was at its bound. */
+    long dropped() {
+        return dropped;
+    }
+
+    long slotOffset(long index) {
+        return index << slotShift;
+    }
+
+    /**
+     * Offset of the slot for the key, inserting a zeroed slot when absent; -1 when the
+     * table is full. {@link #lastInserted} tells whether the slot is new.
+     */
+    long findOrInsert(long a, long b, int c) {
+        if (size >= capacity * 7 / 10 && capacity < maxCapacity) grow();
+        long i = hash(a, b, c) & mask;
+        while (true) {
+            long off = i << slotShift;
+            int sc = mem.get(INT, off + 16);
+            if (sc == 0) {
+                if (size >= maxEntries) {
+                    dropped++;
+                    return -1;
+                }
+                zero(off);
+                mem.set(LONG, off, a);
+                mem.set(LONG, off + 8, b);
+                mem.set(INT, off + 16, c);
+                size++;
+                lastInserted = true;
+                return off;
+            }
+            if (sc == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) {
+                lastInserted = false;
+                return off;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    boolean lastInserted;
+
+    private void zero(long off) {
+        long end = off + (1L << slotShift);
+        for (long o = off; o < end; o += 8) mem.set(LONG, o, 0L);
+    }
+
+    boolean used(long index) {
+        return mem.get(INT, (index << slotShift) + 16) != 0;
+    }
+
+    /**
+     * Removes the entry at {@code index} by shifting back later entries of its probe run.
+     * The caller iterating by index must look at {@code index} again afterwards.
+     */
+    void delete(long index) {
+        long hole = index;
+        long j = index;
+        long slot = 1L << slotShift;
+        while (true) {
+            j = (j + 1) & mask;
+            long offJ = j << slotShift;
+            int c = mem.get(INT, offJ + 16);
+            if (c == 0) break;
+            long home = hash(mem.get(LONG, offJ), mem.get(LONG, offJ + 8), c) & mask;
+            // Move j into the hole unless its home lies cyclically in (hole, j].
+            boolean stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+            if (stays) continue;
+            MemorySegment.copy(mem, offJ, mem, hole << slotShift, slot);
+            hole = j;
+        }
+        zero(hole << slotShift);
+        size--;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

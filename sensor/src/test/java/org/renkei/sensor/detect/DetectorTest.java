@@ -1,0 +1,163 @@
+package org.renkei.sensor.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.renkei.sensor.synth.PacketBuilder.ip;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.renkei.sensor.classify.PacketClass;
+import org.renkei.sensor.classify.PacketClassifier;
+import org.renkei.sensor.decode.DecodedPacket;
+import org.renkei.sensor.decode.PacketDecoder;
+import org.renkei.sensor.synth.PacketBuilder;
+
+class DetectorTest {
+    private final PacketClassifier classifier = PacketClassifier.builtIn();
+    private final DecodedPacket p = new DecodedPacket();
+    private static final int SCANNER = ip(45, 9, 8, 7), VICTIM = ip(93, 1, 2, 3);
+
+    private PacketClass decode(PacketBuilder b) {
+        byte[] bytes = b.copy();
+        PacketDecoder.decode(MemorySegment.ofArray(bytes), 0, bytes.length, 1, p);
+        p.wireLength = bytes.length;
+        return classifier.classify(p);
+    }
+
+    private void probe(ScanDetector d, int dst, int port, long sec) {
+        PacketBuilder b = new PacketBuilder().tcp(SCANNER, dst, 40000, port, DecodedPacket.SYN);
+        PacketClass c = decode(b);
+        d.observe(p, c, classifier.fingerprint(p, c), sec);
+    }
+
+    @Test
+    void aScanNeedsTheMinimumOfDistinctDestinationsOnOnePort() {
+        try (ScanDetector d = new ScanDetector(ScanDetector.Config.defaults(), new String[] {"a", "b", "c", "d"})) {
+            d.darknetSize(65536);
+            for (int i = 0; i < 99; i++) probe(d, ip(198, 18, 1, i), 22, 1000 + i);
+            for (int i = 0; i < 300; i++) probe(d, ip(198, 18, 1, 5), 22, 1100); // repeats add no destinations
+            for (int i = 0; i < 99; i++) probe(d, ip(198, 18, 2, i), 23, 1000 + i); // another port: its own count
+            assertThat(d.drainEvents()).isEmpty();
+            probe(d, ip(198, 18, 3, 1), 22, 1200);
+            List<ScanCampaign> started = d.drainEvents();
+            assertThat(started).hasSize(1);
+            assertThat(started.get(0).state()).isEqualTo(EventState.STARTED);
+            assertThat(started.get(0).port()).isEqualTo(22);
+            assertThat(started.get(0).source()).isEqualTo("45.9.8.7");
+            d.sweep(1200 + 480); // not yet silent for longer than the expiry
+            assertThat(d.drainEvents()).isEmpty();
+            d.sweep(1200 + 481);
+            assertThat(d.drainEvents()).as("kept until its interval activity is collected").isEmpty();
+            ScanDetector.ActivitySummary activity = d.collectActivity(10);
+            assertThat(activity.sources()).isEqualTo(1);
+            assertThat(activity.top().get(0).ports()).containsExactly(22, 23);
+            assertThat(activity.top().get(0).packets()).isEqualTo(99 + 300 + 99 + 1);
+            d.sweep(1200 + 481);
+            List<ScanCampaign> ended = d.drainEvents();
+            assertThat(ended).hasSize(1);
+            ScanCampaign c = ended.get(0);
+            assertThat(c.state()).isEqualTo(EventState.ENDED);
+            assertThat((double) c.distinctDestinations()).isCloseTo(100, org.assertj.core.data.Percentage.withPercentage(6));
+            assertThat(c.start().getEpochSecond()).isEqualTo(1000);
+            assertThat(c.end().getEpochSecond()).isEqualTo(1200);
+            assertThat(c.coverage()).isCloseTo(c.distinctDestinations() / 65536.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(d.entries()).isZero();
+        }
+    }
+
+    @Test
+    void distinctDestinationEstimateIsCloseOverTheWholeRange() {
+        for (int n : new int[] {50, 100, 500, 1000, 1500, 5000}) {
+            java.util.BitSet bits = new java.util.BitSet(512);
+            for (int i = 0; i < n; i++) bits.set((int) (Addresses.mix(ip(198, 18, 0, 0) + i) >>> 55));
+            long est = ScanDetector.estimate(bits.cardinality(), n);
+            assertThat((double) est).as("n=%d", n).isCloseTo(n, org.assertj.core.data.Percentage.withPercentage(n <= 200 ? 6 : n <= 1500 ? 15 : 1));
+        }
+    }
+
+    @Test
+    void backscatterNeverMakesItsSenderAScanner() {
+        try (ScanDetector d = new ScanDetector(ScanDetector.Config.defaults(), new String[0])) {
+            for (int i = 0; i < 1000; i++) {
+                PacketClass c = decode(new PacketBuilder().tcp(VICTIM, ip(198, 18, 4, i & 0xFF) + (i << 8 & 0xFF00), 80, 40000 + i, DecodedPacket.SYN | DecodedPacket.ACK));
+                d.observe(p, c, -1, 1000 + i / 10);
+            }
+            d.finish();
+            assertThat(d.drainEvents()).isEmpty();
+        }
+    }
+
+    private void backscatter(DosDetector d, long sec) {
+        decode(new PacketBuilder().tcp(VICTIM, ip(198, 18, 0, (int) (sec & 0xFF)), 443, 50000, DecodedPacket.RST | DecodedPacket.ACK));
+        d.observeBackscatter(p, sec);
+    }
+
+    @Test
+    void anAttackNeedsPacketsDurationAndPeakTogether() {
+        // 24 packets over 100 s: too few
+        try (DosDetector d = new DosDetector(DosDetector.Config.defaults())) {
+            for (int i = 0; i < 24; i++) backscatter(d, 1000 + i * 4);
+            d.finish();
+            assertThat(d.drainEvents()).isEmpty();
+        }
+        // 100 packets in 50 s: too short
+        try (DosDetector d = new DosDetector(DosDetector.Config.defaults())) {
+            for (int i = 0; i < 100; i++) backscatter(d, 1000 + i / 2);
+            d.finish();
+            assertThat(d.drainEvents()).isEmpty();
+        }
+        // 60 packets over 300 s, one every 5 s: peak 12 per minute, too low
+        try (DosDetector d = new DosDetector(DosDetector.Config.defaults())) {
+            for (int i = 0; i < 60; i++) backscatter(d, 1000 + i * 5);
+            d.finish();
+            assertThat(d.drainEvents()).isEmpty();
+        }
+        // 40 packets in the first 20 s, then one a minute later: all three thresholds met
+        try (DosDetector d = new DosDetector(DosDetector.Config.defaults())) {
+            d.darknetSize(65536);
+            for (int i = 0; i < 40; i++) backscatter(d, 1000 + i / 2);
+            backscatter(d, 1080);
+            List<DosAttack> started = d.drainEvents();
+            assertThat(started).hasSize(1);
+            assertThat(started.get(0).state()).isEqualTo(EventState.STARTED);
+            d.sweep(1080 + 301);
+            DosAttack a = d.drainEvents().get(0);
+            assertThat(a.state()).isEqualTo(EventState.ENDED);
+            assertThat(a.victim()).isEqualTo("93.1.2.3");
+            assertThat(a.protocol()).isEqualTo("tcp");
+            assertThat(a.ports()).containsExactly(443);
+            assertThat(a.packets()).isEqualTo(41);
+            assertThat(a.peakPacketsPer60s()).isEqualTo(40);
+            assertThat(a.estimatedAttackPacketsPerSecond()).isCloseTo(41 / 80.0 * 65536, org.assertj.core.data.Offset.offset(1.0));
+        }
+    }
+
+    @Test
+    void icmpErrorsBlameTheQuotedDestination() {
+        try (DosDetector d = new DosDetector(DosDetector.Config.defaults())) {
+            for (int i = 0; i < 100; i++) {
+                PacketBuilder b = new PacketBuilder().icmp(ip(203, 0, 113, 1), ip(198, 18, 0, 1), 3, 3);
+                b.innerSrc4 = ip(198, 18, 0, 1);
+                b.innerDst4 = VICTIM;
+                b.innerProtocol = 17;
+                b.innerDstPort = 53;
+                decode(b);
+                d.observeBackscatter(p, 1000 + i);
+            }
+            d.finish();
+            List<DosAttack> events = d.drainEvents();
+            assertThat(events).extracting(DosAttack::victim).containsOnly("93.1.2.3");
+            assertThat(events.get(events.size() - 1).protocol()).isEqualTo("udp");
+            assertThat(events.get(events.size() - 1).ports()).containsExactly(53);
+        }
+    }
+
+    @Test
+    void formatsIpv6AddressesTheRfc5952Way() {
+        assertThat(Addresses.ipv6(0x20010db800000000L, 1L)).isEqualTo("2001:db8::1");
+        assertThat(Addresses.ipv6(0, 1)).isEqualTo("::1");
+        assertThat(Addresses.ipv6(0x20010db800010000L, 0x0000000100000001L)).isEqualTo("2001:db8:1::1:0:1");
+        assertThat(Addresses.ipv6(0x2001000000000000L, 0)).isEqualTo("2001::");
+    }
+}

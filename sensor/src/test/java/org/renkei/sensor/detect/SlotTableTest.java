@@ -1,0 +1,71 @@
+package org.renkei.sensor.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SlotTableTest {
+    static LongStream seeds() {
+        long base = Long.getLong("renkei.test.seed", System.nanoTime());
+        System.out.println("SlotTableTest seed base: " + base);
+        return LongStream.range(0, 10).map(i -> base + i);
+    }
+
+    record Key(long a, long b, int c) {
+    }
+
+    /** Inserts, updates and deletes (with backward shifting and growth) agree with a HashMap. */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void behavesLikeAMapUnderRandomInsertsAndDeletes(long seed) {
+        System.out.println("seed " + seed);
+        Random rnd = new Random(seed);
+        Map<Key, Integer> model = new HashMap<>();
+        try (SlotTable t = new SlotTable(20_000, 32)) {
+            for (int step = 0; step < 30_000; step++) {
+                Key k = new Key(rnd.nextInt(3000), rnd.nextInt(2), 1 + rnd.nextInt(3));
+                long off = t.findOrInsert(k.a(), k.b(), k.c());
+                assertThat(t.lastInserted).as("seed %d step %d", seed, step).isEqualTo(!model.containsKey(k));
+                int v = t.mem.get(SlotTable.INT, off + 20) + 1;
+                t.mem.set(SlotTable.INT, off + 20, v);
+                model.merge(k, 1, Integer::sum);
+                if (rnd.nextInt(50) == 0) {
+                    // delete every entry whose value is even, the way the detectors sweep
+                    for (long i = 0; i < t.capacity(); ) {
+                        if (!t.used(i)) { i++; continue; }
+                        long o = t.slotOffset(i);
+                        if (t.mem.get(SlotTable.INT, o + 20) % 2 == 0) {
+                            model.remove(new Key(t.mem.get(SlotTable.LONG, o), t.mem.get(SlotTable.LONG, o + 8), t.mem.get(SlotTable.INT, o + 16)));
+                            t.delete(i);
+                        } else {
+                            i++;
+                        }
+                    }
+                }
+            }
+            assertThat(t.size()).isEqualTo(model.size());
+            for (var e : model.entrySet()) {
+                long off = t.findOrInsert(e.getKey().a(), e.getKey().b(), e.getKey().c());
+                assertThat(t.lastInserted).isFalse();
+                assertThat(t.mem.get(SlotTable.INT, off + 20)).isEqualTo(e.getValue());
+            }
+        }
+    }
+
+    @Test
+    void refusesNewKeysAtItsBoundAndCountsThem() {
+        try (SlotTable t = new SlotTable(100, 32)) {
+            for (int i = 0; i < 1000; i++) t.findOrInsert(i, 0, 1);
+            assertThat(t.size()).isEqualTo(100);
+            assertThat(t.dropped()).isEqualTo(900);
+            assertThat(t.findOrInsert(5, 0, 1)).isNotNegative();
+        }
+    }
+}
