@@ -121,3 +121,18 @@ create table server_secret (
     name  text primary key,
     value bytea not null
 );
+
+-- Darknet observation batches as sensors send them (one per sensor and interval).
+-- batch_id makes a resent batch idempotent.
+create table observation_batch (
+    batch_id        uuid primary key,
+    sensor_id       text not null,
+    member_id       uuid not null references member(id),
+    interval_start  timestamptz,
+    interval_end    timestamptz,
+    received        timestamptz not null default now(),
+    packets         bigint not null,
+    bytes           bigint not null,
+    body            jsonb not null
+);
+create index observation_batch_sensor_interval on observation_batch (sensor_id, interval_start);

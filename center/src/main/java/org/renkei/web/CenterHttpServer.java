@@ -22,6 +22,7 @@ import org.renkei.http.Authenticator;
 import org.renkei.http.ErrorBodies;
 import org.renkei.intel.Ingestor;
 import org.renkei.intel.ObjectStore;
+import org.renkei.intel.ObservationStore;
 import org.renkei.intel.StoredObject;
 import org.renkei.share.taxii.TaxiiApi;
 import org.renkei.store.Database;
@@ -71,6 +72,7 @@ public final class CenterHttpServer implements AutoCloseable {
                 })
                 .register("/api/v1", new MembersApi(members, tokens, auth))
                 .register("/api/v1", new ObjectsApi(auth, policy, store, ingestor, taxii.maxContentLength()))
+                .register("/api/v1", new ObservationsApi(auth, new ObservationStore(db.jdbi())))
                 .get("/health", (req, res) -> {
                     boolean up = db.jdbi().withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one()) == 1;
                     res.status(up ? 200 : 503);

@@ -221,7 +221,6 @@ public final class ScanDetector implements AutoCloseable {
         long cap = table.capacity();
         long totalPackets = 0, totalBytes = 0;
         try (SlotTable sources = new SlotTable(Math.max(16, table.size()), 256)) {
-            var sm = sources.mem;
             for (long i = 0; i < cap; i++) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
@@ -229,6 +228,7 @@ public final class ScanDetector implements AutoCloseable {
                 if (ivPackets == 0) continue;
                 int c = m.get(SlotTable.INT, off + 16);
                 long so = sources.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), c >>> 24);
+                var sm = sources.mem; // read after the insert: growing the table replaces its memory
                 long ivBytes = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
                 totalPackets += ivPackets;
                 totalBytes += ivBytes;
@@ -267,6 +267,7 @@ public final class ScanDetector implements AutoCloseable {
                 m.set(SlotTable.INT, off + O_IV_BYTES, 0);
             }
             // Pick the busiest sources: sort (packets, slot index) pairs packed in longs.
+            var sm = sources.mem;
             long n = sources.size();
             long[] order = new long[(int) n];
             int k = 0;
