@@ -136,3 +136,24 @@ create table observation_batch (
     body            jsonb not null
 );
 create index observation_batch_sensor_interval on observation_batch (sensor_id, interval_start);
+
+-- Orient: reports from different members that mean the same thing (same normalised
+-- pattern, same observable value) share a key. Every source and sighting is kept here,
+-- internally; the center publishes one merged object per corroborated key.
+create table corroboration_source (
+    key        text not null,                 -- 'pattern:<normalised pattern>' or 'sco:<type>:<value>'
+    member_id  uuid not null references member(id),
+    object_id  text not null,                 -- the member's object (a report or a sighting)
+    kind       text not null check (kind in ('report','sighting')),
+    tlp        smallint not null,
+    added      timestamptz not null default now(),
+    primary key (key, member_id, object_id)
+);
+create index corroboration_source_object on corroboration_source (object_id);
+
+create table corroboration (
+    key        text primary key,
+    center_id  text not null unique,          -- the merged object's STIX id
+    created    timestamptz not null,
+    modified   timestamptz not null
+);

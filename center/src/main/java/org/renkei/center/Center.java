@@ -123,7 +123,7 @@ public final class Center implements AutoCloseable {
         EventBus<StoredObject> bus = new InProcessBus<>();
         ObjectStore store = new ObjectStore(jdbi, policy);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Ingestor ingestor = new Ingestor(jdbi, members, bus, new ObjectChecks(), center.identityId(), Json.MAPPER);
+        Ingestor ingestor = new Ingestor(jdbi, members, bus, new ObjectChecks(), center, Json.MAPPER);
         var taxii = new TaxiiApi.TaxiiSettings(cfg.get("taxii.title"),
                 "The " + cfg.get("center.name") + " cyber information sharing center (STIX 2.1 over TAXII 2.1).",
                 cfg.get("taxii.contact"), cfg.longValue("taxii.max-content-length"), cfg.integer("taxii.page-size"),

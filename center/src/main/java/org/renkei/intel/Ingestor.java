@@ -48,14 +48,22 @@ public final class Ingestor implements AutoCloseable {
     private final EventBus<StoredObject> bus;
     private final ObjectChecks checks;
     private final Anonymizer anonymizer;
+    private final Member center;
+    private final Principal centerPrincipal;
+    private final String centerIdentity;
     private final JsonMapper json;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean running = true;
 
     public Ingestor(Jdbi jdbi, MemberDirectory members, EventBus<StoredObject> bus, ObjectChecks checks,
-                    String centerIdentity, JsonMapper json) {
+                    Member center, JsonMapper json) {
         this.jdbi = jdbi;
+        this.center = center;
+        this.centerPrincipal = new Principal(center.id(), center.name(), center.type(), null, Set.of(),
+                org.renkei.access.Role.ADMIN, null);
+        String centerIdentity = center.identityId();
+        this.centerIdentity = centerIdentity;
         this.members = members;
         this.bus = bus;
         this.checks = checks;
@@ -65,9 +73,14 @@ public final class Ingestor implements AutoCloseable {
         this.writer = Thread.ofPlatform().name("renkei-ingest-writer").daemon().start(this::run);
     }
 
-    /** A checked object ready to store. */
+    /**
+     * A checked object ready to store.
+     *
+     * @param key        its corroboration key (see {@link Corroboration}), or null
+     * @param sightingOf for a sighting, the id of what it sights, else null
+     */
     record Prepared(String id, long versionUs, String type, String specVersion, int tlp, boolean revoked, String body,
-                    String original, String version) {
+                    String original, String version, String key, String sightingOf) {
     }
 
     private record Job(UUID statusId, Principal submitter, boolean anonymous, Submission submission,
@@ -118,8 +131,10 @@ public final class Ingestor implements AutoCloseable {
                 body = json.writeValueAsString(shared);
             }
             int tlp = AccessPolicy.code(r.tlp() == null ? Tlp.AMBER : r.tlp());
+            JsonNode sighted = "sighting".equals(r.type()) ? o.get("sighting_of_ref") : null;
             ready.add(new Prepared(r.id(), r.versionUs(), r.type(), r.specVersion(), tlp, r.revoked(), body,
-                    anonymous && !body.equals(original) ? original : null, r.version()));
+                    anonymous && !body.equals(original) ? original : null, r.version(), Corroboration.keyOf(o),
+                    sighted != null && sighted.isString() ? sighted.asString() : null));
         }
         UUID statusId = UUID.randomUUID();
         Instant now = Instant.now();
@@ -210,9 +225,31 @@ public final class Ingestor implements AutoCloseable {
             jdbi.useTransaction(h -> {
                 long last = h.createQuery("select last_us from date_added_clock for update").mapTo(Long.class).one();
                 Set<String> ids = new HashSet<>();
+                List<Corroboration.Source> reports = new ArrayList<>();
+                List<Corroboration.Source> sightings = new ArrayList<>();
                 for (Job job : batch) {
                     last = insert(h, job, last, inserted);
-                    job.objects().forEach(o -> ids.add(o.id()));
+                    for (Prepared o : job.objects()) {
+                        ids.add(o.id());
+                        if (o.key() != null) {
+                            reports.add(new Corroboration.Source(o.key(), job.submitter().memberId(), o.id(), "report", o.tlp()));
+                        }
+                        if (o.sightingOf() != null) {
+                            sightings.add(new Corroboration.Source(o.sightingOf(), job.submitter().memberId(), o.id(),
+                                    "sighting", o.tlp()));
+                        }
+                    }
+                }
+                List<Prepared> merged = new ArrayList<>();
+                for (Corroboration.Merged m : Corroboration.record(h, reports, sightings, centerIdentity, Instant.now())) {
+                    ObjectChecks.Result r = checks.check(m.object());
+                    merged.add(new Prepared(m.id(), r.versionUs(), "indicator", "2.1", m.tlp(), false,
+                            json.writeValueAsString(m.object()), null, r.version(), null, null));
+                    ids.add(m.id());
+                }
+                if (!merged.isEmpty()) {
+                    last = insert(h, new Job(null, centerPrincipal, false, new Submission(centerPrincipal,
+                            "corroboration", org.renkei.access.Audience.NONE, false, t -> null), merged), last, inserted);
                 }
                 h.createUpdate("""
                         update stix_object o set is_latest = (o.version_us = m.maxv)
@@ -221,6 +258,9 @@ public final class Ingestor implements AutoCloseable {
                         .bind("ids", ids.toArray(String[]::new)).execute();
                 h.createUpdate("update date_added_clock set last_us = :last").bind("last", last).execute();
                 for (Job job : batch) {
+                    if (job.statusId() == null) {
+                        continue;
+                    }
                     List<SubmissionStatus.Entry> ok = job.objects().stream()
                             .map(o -> new SubmissionStatus.Entry(o.id(), o.version(), null)).toList();
                     h.createUpdate("""

@@ -97,7 +97,7 @@ public final class DeterministicId {
     }
 
     /** RFC 4122 section 4.3 name-based UUID with SHA-1. */
-    static UUID uuidV5(UUID namespace, String name) {
+    public static UUID uuidV5(UUID namespace, String name) {
         MessageDigest sha1;
         try {
             sha1 = MessageDigest.getInstance("SHA-1");
