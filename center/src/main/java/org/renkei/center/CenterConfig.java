@@ -57,7 +57,8 @@ public record CenterConfig(Map<String, String> values) {
                 if (!DEFAULTS.containsKey(k)) {
                     throw new InputException(file + ": unknown key '" + k + "'; known keys are " + DEFAULTS.keySet());
                 }
-                v.put(k, p.getProperty(k).trim());
+                String value = p.getProperty(k).trim();
+                v.put(k, value.isEmpty() ? DEFAULTS.get(k) : value); // "key=" means the default
             }
         }
         for (String k : DEFAULTS.keySet()) {
