@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  curl -s " + base + "/taxii2/                                  # TAXII discovery, no token");
         System.out.println("  curl -s " + base + "/taxii2/api1/collections/public/objects/  # TLP:CLEAR, no token");
         System.out.println("  curl -s -u bank:$BANK " + base + "/taxii2/api1/collections/   # what Demo Bank may use");
-        System.out.println("  curl -s -u bank:$BANK '" + base + "/taxii2/api1/collections/sector-finance/objects/?match[type]=indicator'");
+        System.out.println("  curl -s -g -u bank:$BANK '" + base + "/taxii2/api1/collections/sector-finance/objects/?match[type]=indicator'");
         System.out.println("  curl -s -H \"Authorization: Bearer $POWER\" '" + base + "/taxii2/api1/collections/sector-finance/objects/'  # 403: not its sector");
         System.out.println("  curl -N -H \"Authorization: Bearer $ISP\" " + base + "/api/v1/stream   # live; submit something in another shell");
         System.out.println("  curl -s -H \"Authorization: Bearer $ADMIN\" " + base + "/api/v1/members");

@@ -3,7 +3,9 @@ package org.renkei.intel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -227,7 +229,9 @@ public final class Ingestor implements AutoCloseable {
                 Set<String> ids = new HashSet<>();
                 List<Corroboration.Source> reports = new ArrayList<>();
                 List<Corroboration.Source> sightings = new ArrayList<>();
-                for (Job job : batch) {
+                Map<UUID, List<SubmissionStatus.Entry>> refused = new HashMap<>();
+                List<Job> accepted = refuseUpdatesOfRevoked(h, batch, refused);
+                for (Job job : accepted) {
                     last = insert(h, job, last, inserted);
                     for (Prepared o : job.objects()) {
                         ids.add(o.id());
@@ -257,17 +261,21 @@ public final class Ingestor implements AutoCloseable {
                         where o.id = m.id and o.is_latest is distinct from (o.version_us = m.maxv)""")
                         .bind("ids", ids.toArray(String[]::new)).execute();
                 h.createUpdate("update date_added_clock set last_us = :last").bind("last", last).execute();
-                for (Job job : batch) {
+                for (Job job : accepted) {
                     if (job.statusId() == null) {
                         continue;
                     }
                     List<SubmissionStatus.Entry> ok = job.objects().stream()
                             .map(o -> new SubmissionStatus.Entry(o.id(), o.version(), null)).toList();
+                    List<SubmissionStatus.Entry> no = refused.getOrDefault(job.statusId(), List.of());
                     h.createUpdate("""
                             update submission_status set status = 'complete', success_count = success_count + :n,
-                              pending_count = 0, successes = successes || cast(:ok as jsonb), pendings = '[]'
+                              failure_count = failure_count + :f, pending_count = 0,
+                              successes = successes || cast(:ok as jsonb), failures = failures || cast(:no as jsonb),
+                              pendings = '[]'
                             where id = :id""")
-                            .bind("n", ok.size()).bind("ok", entries(ok)).bind("id", job.statusId()).execute();
+                            .bind("n", ok.size()).bind("f", no.size()).bind("ok", entries(ok)).bind("no", entries(no))
+                            .bind("id", job.statusId()).execute();
                 }
             });
         } catch (RuntimeException e) {
@@ -281,7 +289,43 @@ public final class Ingestor implements AutoCloseable {
         }
     }
 
+    /**
+     * A revoked object is final (STIX 2.1, 3.6): a later version of an object whose stored
+     * version is revoked is refused. Returns the jobs without those objects and puts the
+     * refusals, by status id, into {@code refused}.
+     */
+    private static List<Job> refuseUpdatesOfRevoked(Handle h, List<Job> batch, Map<UUID, List<SubmissionStatus.Entry>> refused) {
+        String[] ids = batch.stream().flatMap(j -> j.objects().stream()).map(Prepared::id).distinct().toArray(String[]::new);
+        Map<String, Long> revokedAt = new HashMap<>();
+        h.createQuery("select id, min(version_us) from stix_object where id = any(:ids) and revoked group by id")
+                .bind("ids", ids)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> revokedAt.put(e.getKey(), e.getValue()));
+        if (revokedAt.isEmpty()) {
+            return batch;
+        }
+        List<Job> out = new ArrayList<>();
+        for (Job job : batch) {
+            List<Prepared> keep = new ArrayList<>();
+            for (Prepared o : job.objects()) {
+                Long at = revokedAt.get(o.id());
+                if (at != null && o.versionUs() > at) {
+                    refused.computeIfAbsent(job.statusId(), k -> new ArrayList<>()).add(new SubmissionStatus.Entry(o.id(),
+                            o.version(), "this object was revoked at version " + Timestamps.format(at)
+                            + "; a revoked object cannot get new versions (STIX 2.1 section 3.6)"));
+                } else {
+                    keep.add(o);
+                }
+            }
+            out.add(new Job(job.statusId(), job.submitter(), job.anonymous(), job.submission(), keep));
+        }
+        return out;
+    }
+
     private long insert(Handle h, Job job, long last, List<StoredObject> inserted) {
+        if (job.objects().isEmpty()) {
+            return last;
+        }
         int n = job.objects().size();
         String[] ids = new String[n];
         Long[] versions = new Long[n];
