@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.renkei.store.PostgresExtension;
 import org.renkei.web.CenterTestServer.Response;
 import tools.jackson.databind.JsonNode;
@@ -539,7 +541,7 @@ class MembersApiTest {
 
     @Test
     void rejectsTextThatIsNotAnAddressRange() {
-        for (String bad : List.of("not-an-address", "10.0.0.0/33", "", "2001:db8::/129")) {
+        for (String bad : List.of("not-an-address", "10.0.0.0/33", "", "2001:db8::/129", "*")) {
             ObjectNode body = member(unique("Bad cidr"), "isp");
             body.putArray("cidrs").add(bad);
             Response r = server.post("/api/v1/members", ADMIN_TOKEN, body);
@@ -548,15 +550,37 @@ class MembersApiTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.0-255", "10.0.0.*", "fe80::1%eth0"})
+    @Disabled("bug: address forms IPAddressString accepts that are not CIDR blocks (ranges, wildcards, zones) pass "
+            + "AddressRanges.normalise as '<canonical>/32' (e.g. '10.0.0.*/32'); the cast to cidr in "
+            + "MemberDirectory.replaceRanges then fails: 500 instead of 400")
+    void rejectsAddressRangesThatAreNotCidrBlocks(String bad) {
+        ObjectNode body = member(unique("Odd range"), "isp");
+        body.putArray("cidrs").add(bad);
+        Response r = server.post("/api/v1/members", ADMIN_TOKEN, body);
+        assertThat(r.status()).as("'%s': %s", bad, r).isEqualTo(400);
+    }
+
     @Test
-    @Disabled("bug: address forms IPAddressString accepts but that are no CIDR (ranges '10.0.0.0-255', wildcards "
-            + "'10.0.0.*', '*', zoned 'fe80::1%eth0') reach the cidr cast or IPAddress API unchecked and answer 500")
-    void rejectsAddressRangesThatAreNotCidrBlocks() {
-        for (String bad : List.of("10.0.0.0-255", "10.0.0.*", "*", "fe80::1%eth0")) {
-            ObjectNode body = member(unique("Odd range"), "isp");
-            body.putArray("cidrs").add(bad);
-            Response r = server.post("/api/v1/members", ADMIN_TOKEN, body);
-            assertThat(r.status()).as("'%s': %s", bad, r).isEqualTo(400);
+    @Disabled("bug: '1.2.3.4/255.0.255.0' (a non-contiguous mask) answers 201 and is silently stored as "
+            + "'1.0.3.0/32', a different range: AddressRanges.normalise treats a masked address without prefix length "
+            + "as a single address")
+    void rejectsNonContiguousMask() {
+        ObjectNode body = member(unique("Odd mask"), "isp");
+        body.putArray("cidrs").add("1.2.3.4/255.0.255.0");
+        Response r = server.post("/api/v1/members", ADMIN_TOKEN, body);
+        assertThat(r.status()).as("%s", r).isEqualTo(400);
+    }
+
+    @Test
+    void acceptsNetmaskNotation() {
+        ObjectNode body = member(unique("Netmask"), "isp");
+        body.putArray("cidrs").add("192.0.2.0/255.255.255.0");
+        Response r = server.post("/api/v1/members", ADMIN_TOKEN, body);
+        assertThat(r.status()).as("%s", r).isIn(201, 400);
+        if (r.status() == 201) {
+            assertThat(r.json().get("cidrs").get(0).asString()).isEqualTo("192.0.2.0/24");
         }
     }
 
@@ -583,7 +607,8 @@ class MembersApiTest {
 
     @Test
     @Disabled("bug: an ASN too big for a long, e.g. [99999999999999999999], passes isIntegralNumber() in "
-            + "MembersApi.memberInput and asLong() then fails: not a 400 that names asns")
+            + "MembersApi.memberInput, asLong() then throws and the 400 says 'the body is not valid JSON' (it is valid) "
+            + "instead of naming asns and the allowed range")
     void rejectsAsnTooBigForALongNamingTheField() {
         Response r = server.post("/api/v1/members", ADMIN_TOKEN,
                 "{\"name\":\"" + unique("asn") + "\",\"type\":\"isp\",\"asns\":[99999999999999999999]}");
