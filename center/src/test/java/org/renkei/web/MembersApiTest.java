@@ -671,6 +671,73 @@ class MembersApiTest {
     }
 
     @Test
+    void chunkedBodyOverTheLimitIs413() {
+        byte[] big = new byte[(1 << 20) + 10];
+        java.util.Arrays.fill(big, (byte) ' ');
+        big[0] = '{';
+        big[big.length - 1] = '}';
+        Response r = server.send(server.request("/api/v1/members", ADMIN_TOKEN).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
+        assertThat(r.status()).isEqualTo(413);
+    }
+
+    @Test
+    void tooManyAddressRangesIs400() {
+        ObjectNode body = member(unique("Huge"), "isp");
+        var cidrs = body.putArray("cidrs");
+        for (int i = 0; i <= 10_000; i++) {
+            cidrs.add("10." + (i >> 8 & 255) + "." + (i & 255) + ".0/24");
+        }
+        Response r = server.post("/api/v1/members", ADMIN_TOKEN, body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.detail()).contains("10000");
+    }
+
+    @Test
+    void revokingAnotherMembersTokenIs404AndKeepsItWorking() {
+        String owner = server.createMember(unique("Owner"), "isp", null);
+        String stranger = server.createMember(unique("Stranger"), "isp", null);
+        Response issued = server.post("/api/v1/members/" + owner + "/tokens", ADMIN_TOKEN, object().put("role", "member"));
+        String tokenId = issued.json().get("id").asString();
+
+        Response r = server.delete("/api/v1/members/" + stranger + "/tokens/" + tokenId, ADMIN_TOKEN);
+
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(server.get("/api/v1/me", issued.json().get("token").asString()).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Disabled("bug: concurrent POST /api/v1/members with the same name: some answer 500 (seen: [409, 201, 500, 500, "
+            + "409, 409, 409, 409]). MemberDirectory.create checks the name (ensureNameFree) and then inserts under READ "
+            + "COMMITTED; the loser of the race hits the unique index member_name_key and the unique violation is not "
+            + "mapped to ConflictException")
+    void concurrentCreatesWithTheSameNameGiveOne201AndOtherwise409() throws Exception {
+        String name = unique("Race");
+        int n = 8;
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    var req = server.request("/api/v1/members", ADMIN_TOKEN).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    member(name, "isp").toString())).build();
+                    return java.net.http.HttpClient.newHttpClient()
+                            .send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                }));
+            }
+            start.countDown();
+        }
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var f : results) {
+            statuses.add(f.get());
+        }
+        assertThat(statuses).as("statuses").containsOnly(201, 409);
+        assertThat(statuses).as("statuses").containsOnlyOnce(201);
+    }
+
+    @Test
     void deeplyNestedJsonIs400Not500() {
         String deep = "[".repeat(10_000) + "]".repeat(10_000);
         Response r = server.post("/api/v1/members", ADMIN_TOKEN, deep);
