@@ -249,6 +249,18 @@ class ObjectsApiTest {
         assertThat(replayed).contains("id: " + id);
     }
 
+    @Test
+    void objectWithNulCharacterInItsTextIsStoredOrRefusedNeverLost() throws Exception {
+        Party p = party("Nul text");
+        ObjectNode o = indicator("192.0.2.12").put("description", "before\u0000after");
+
+        JsonNode st = submit(p.token(), submission(o));
+
+        assertThat(st.get("success_count").asInt() + st.get("failure_count").asInt()).as("%s", st).isEqualTo(1);
+        Response got = server.get("/api/v1/objects/" + o.get("id").asString(), p.token());
+        assertThat(got.status()).as("%s", got).isEqualTo(st.get("success_count").asInt() == 1 ? 200 : 404);
+    }
+
     /** The lines of the next event (skipping comments), up to its blank line. */
     private static List<String> readEvent(BufferedReader in) {
         try {
