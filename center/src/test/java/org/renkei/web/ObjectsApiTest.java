@@ -154,6 +154,10 @@ class ObjectsApiTest {
         assertThat(server.get(path, null).status()).isEqualTo(404);
         assertThat(server.get("/api/v1/objects?id=" + o.get("id").asString(), outsider.token()).json().get("objects")
                 .isEmpty()).isTrue();
+        assertThat(server.get("/api/v1/objects?id=" + o.get("id").asString(), null).json().get("objects").isEmpty())
+                .isTrue();
+        assertThat(server.get("/api/v1/objects?id=" + o.get("id").asString(), named.token()).json().get("objects")
+                .size()).isEqualTo(1);
     }
 
     @Test

@@ -169,6 +169,15 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void headAndOptionsAreNotAnsweredOnApiRoutes() {
+        for (String method : List.of("HEAD", "OPTIONS")) {
+            Response r = server.send(server.request("/api/v1/members", ADMIN_TOKEN).method(method,
+                    java.net.http.HttpRequest.BodyPublishers.noBody()));
+            assertThat(r.status()).as("%s /api/v1/members: %s", method, r).isEqualTo(404);
+        }
+    }
+
+    @Test
     void everyOperationNamesItsRolesAndResponses() {
         Set<String> ids = new HashSet<>();
         for (String route : ROUTES) {
