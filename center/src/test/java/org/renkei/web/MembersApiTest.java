@@ -540,6 +540,35 @@ class MembersApiTest {
     }
 
     @Test
+    void refusedRequestsChangeNothing() {
+        String name = unique("Atomic");
+        ObjectNode bad = member(name, "isp");
+        bad.putArray("cidrs").add("192.0.2.0/24").add("192.0.2.7/24");
+        assertThat(server.post("/api/v1/members", ADMIN_TOKEN, bad).status()).isEqualTo(400);
+        // the refused create left no member behind: the name is still free
+        ObjectNode good = member(name, "isp");
+        good.putArray("cidrs").add("198.51.100.0/24");
+        Response created = server.post("/api/v1/members", ADMIN_TOKEN, good);
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        String id = created.json().get("id").asString();
+
+        ObjectNode badUpdate = object().put("name", unique("Renamed")).put("trust_weight", 0.9);
+        badUpdate.putArray("cidrs").add("10.0.0.1/8");
+        assertThat(server.patch("/api/v1/members/" + id, ADMIN_TOKEN, badUpdate).status()).isEqualTo(400);
+
+        assertThat(server.get("/api/v1/members/" + id, ADMIN_TOKEN).json()).isEqualTo(created.json());
+    }
+
+    @Test
+    void keepsJapaneseNamesIntact() {
+        String name = "東京電力パワーグリッド株式会社 " + UUID.randomUUID().toString().substring(0, 4);
+        Response r = server.post("/api/v1/members", ADMIN_TOKEN, member(name, "operator").put("sector", "electric-power"));
+        assertThat(r.status()).as("%s", r).isEqualTo(201);
+        assertThat(server.get("/api/v1/members/" + r.json().get("id").asString(), ADMIN_TOKEN).json().get("name")
+                .asString()).isEqualTo(name);
+    }
+
+    @Test
     void rejectsTextThatIsNotAnAddressRange() {
         for (String bad : List.of("not-an-address", "10.0.0.0/33", "", "2001:db8::/129", "*")) {
             ObjectNode body = member(unique("Bad cidr"), "isp");
