@@ -15,6 +15,12 @@ final class AddressRanges {
         if (text == null || text.isBlank()) {
             throw new InputException(field, "an address range is required, e.g. 192.0.2.0/24 or 2001:db8::/32");
         }
+        // only "address" or "address/length": ranges (10.0.0.0-255), wildcards (10.0.0.*), masks
+        // (/255.0.255.0) and zones (%eth0), which the parser also knows, are not CIDR blocks
+        if (!text.trim().matches("[0-9A-Fa-f:.]+(/\\d{1,3})?")) {
+            throw new InputException(field, "'" + text + "' is not an address or a CIDR block such as 192.0.2.0/24 or "
+                    + "2001:db8::/32");
+        }
         IPAddress a;
         try {
             a = new IPAddressString(text.trim()).toAddress();

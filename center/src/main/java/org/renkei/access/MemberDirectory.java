@@ -56,7 +56,15 @@ public final class MemberDirectory {
         return jdbi.inTransaction(h -> {
             Member old = load(h, id).orElseThrow(() -> notFound(id));
             if (in.name() != null) {
-                ensureNameFree(h, in.name(), id);
+                ensureNameFree(h, checkName(in.name()), id);
+            }
+            if (old.type() == MemberType.CENTER && in.type() != null && in.type() != MemberType.CENTER) {
+                long staff = h.createQuery("select count(*) from api_token where member_id = :id "
+                        + "and role in ('admin','analyst') and revoked is null").bind("id", id).mapTo(Long.class).one();
+                if (staff > 0) {
+                    throw new ConflictException("'" + old.name() + "' holds " + staff + " admin/analyst token(s), which "
+                            + "only center members may hold; revoke them before changing its type");
+                }
             }
             h.createUpdate("""
                     update member set name = :name, type = :type, sector = :sector, trust_weight = :trust,
@@ -81,9 +89,10 @@ public final class MemberDirectory {
     public void delete(UUID id) {
         jdbi.useTransaction(h -> {
             Member m = load(h, id).orElseThrow(() -> notFound(id));
-            if (m.type() == MemberType.CENTER && h.createQuery("select count(*) from member where type = 'center'")
-                    .mapTo(Long.class).one() == 1) {
-                throw new ConflictException("'" + m.name() + "' is the center itself and cannot be removed");
+            if (m.type() == MemberType.CENTER) {
+                // center members sign merged and anonymised content and hold the staff tokens
+                throw new ConflictException("'" + m.name() + "' is a center member and cannot be removed; to retire "
+                        + "it, revoke its tokens and change its type first");
             }
             long shared = h.createQuery("select count(*) from stix_object where submitter = :id")
                     .bind("id", id).mapTo(Long.class).one();
@@ -136,13 +145,11 @@ public final class MemberDirectory {
             throw new InputException("name", "a sharing group needs a name");
         }
         UUID id = UUID.randomUUID();
+        String clean = checkName(name);
         return jdbi.inTransaction(h -> {
-            if (h.createQuery("select count(*) from sharing_group where lower(name) = lower(:n)").bind("n", name)
-                    .mapTo(Long.class).one() > 0) {
-                throw new ConflictException("a sharing group named '" + name + "' already exists");
-            }
+            ensureGroupNameFree(h, clean, null);
             h.createUpdate("insert into sharing_group (id, name, description) values (:id, :name, :d)")
-                    .bind("id", id).bind("name", checkName(name)).bind("d", description).execute();
+                    .bind("id", id).bind("name", clean).bind("d", description).execute();
             replaceGroupMembers(h, id, members == null ? Set.of() : members);
             return loadGroup(h, id).orElseThrow();
         });
@@ -151,6 +158,9 @@ public final class MemberDirectory {
     public SharingGroup updateGroup(UUID id, String name, String description, Set<UUID> members) {
         return jdbi.inTransaction(h -> {
             SharingGroup old = loadGroup(h, id).orElseThrow(() -> groupNotFound(id));
+            if (name != null) {
+                ensureGroupNameFree(h, checkName(name), id);
+            }
             h.createUpdate("update sharing_group set name = :name, description = :d where id = :id")
                     .bind("id", id).bind("name", name == null ? old.name() : checkName(name))
                     .bind("d", description == null ? old.description() : description).execute();
@@ -187,6 +197,9 @@ public final class MemberDirectory {
 
     private static String checkName(String name) {
         String n = name.strip();
+        if (n.isEmpty()) {
+            throw new InputException("name", "may not be blank");
+        }
         if (n.length() > MAX_NAME) {
             throw new InputException("name", "is " + n.length() + " characters; at most " + MAX_NAME + " are allowed");
         }
@@ -198,6 +211,14 @@ public final class MemberDirectory {
             throw new InputException("trust_weight", "must be between 0 and 1, was " + w);
         }
         return w;
+    }
+
+    private static void ensureGroupNameFree(Handle h, String name, UUID self) {
+        Optional<UUID> other = h.createQuery("select id from sharing_group where lower(name) = lower(:n)")
+                .bind("n", name).mapTo(UUID.class).findOne();
+        if (other.isPresent() && !other.get().equals(self)) {
+            throw new ConflictException("a sharing group named '" + name + "' already exists (id " + other.get() + ")");
+        }
     }
 
     private static void ensureNameFree(Handle h, String name, UUID self) {

@@ -35,6 +35,7 @@ public final class TokenService {
     private final Jdbi jdbi;
     private final MemberDirectory members;
     private final SecureRandom random = new SecureRandom();
+    private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
     private final Cache<String, Optional<Principal>> verified = Caffeine.newBuilder()
             .expireAfterWrite(CACHE_TTL).maximumSize(100_000).build();
 
@@ -104,6 +105,14 @@ public final class TokenService {
                 .list());
     }
 
+    /**
+     * A number that changes whenever a token is revoked or cached principals are forgotten on
+     * this process, so long-lived readers (the live stream) know to re-check their caller.
+     */
+    public long epoch() {
+        return epoch.get();
+    }
+
     public void revoke(UUID memberId, UUID tokenId) {
         int n = jdbi.withHandle(h -> h.createUpdate("""
                 update api_token set revoked = coalesce(revoked, now()) where id = :id and member_id = :member""")
@@ -112,11 +121,13 @@ public final class TokenService {
             throw new NotFoundException("member " + memberId + " has no token " + tokenId);
         }
         verified.invalidateAll();
+        epoch.incrementAndGet();
     }
 
     /** Forget cached principals, e.g. after a member's groups or sector changed. */
     public void forgetCachedPrincipals() {
         verified.invalidateAll();
+        epoch.incrementAndGet();
     }
 
     static byte[] hash(String token) {

@@ -47,6 +47,18 @@ public final class ErrorBodies {
             case ConflictException e -> { status = 409; title = "Conflict"; }
             case HttpStatusException e -> { status = e.status(); title = Status.create(e.status()).reasonPhrase(); }
             default -> {
+                String state = sqlState(t);
+                if ("22P05".equals(state) || "22021".equals(state)) {
+                    // PostgreSQL text cannot hold NUL or invalid characters: the input is at fault
+                    send(req, res, 400, "Bad request", "text may not contain the NUL character (\\u0000) or invalid "
+                            + "Unicode; remove it and send again");
+                    return;
+                }
+                if ("23505".equals(state)) {
+                    // a uniqueness race the pre-check could not see: same answer as the pre-check
+                    send(req, res, 409, "Conflict", "it already exists (another request created it at the same moment)");
+                    return;
+                }
                 String id = UUID.randomUUID().toString();
                 LOG.error("request {} {} failed (error id {})", req.prologue().method().text(), req.path().absolute().path(), id, t);
                 status = 500;
@@ -55,6 +67,16 @@ public final class ErrorBodies {
             }
         }
         send(req, res, status, title, detail);
+    }
+
+    /** The SQLState of the first SQLException in the cause chain, or null. */
+    private static String sqlState(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException e && e.getSQLState() != null) {
+                return e.getSQLState();
+            }
+        }
+        return null;
     }
 
     public static void send(ServerRequest req, ServerResponse res, int status, String title, String detail) {

@@ -34,9 +34,11 @@ import org.renkei.store.Database;
  */
 public final class CenterHttpServer implements AutoCloseable {
     private final WebServer server;
+    private final LiveStream stream;
 
-    private CenterHttpServer(WebServer server) {
+    private CenterHttpServer(WebServer server, LiveStream stream) {
         this.server = server;
+        this.stream = stream;
     }
 
     public static CenterHttpServer start(String host, int port, MemberDirectory members, TokenService tokens,
@@ -49,7 +51,7 @@ public final class CenterHttpServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         Authenticator auth = new Authenticator(tokens);
         TaxiiApi taxiiApi = new TaxiiApi(members, store, ingestor, auth, pageKey, taxii);
-        LiveStream stream = new LiveStream(auth, policy, store, bus);
+        LiveStream stream = new LiveStream(auth, tokens, policy, store, bus);
         byte[] openApi = resource("/openapi.json");
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter((chain, req, res) -> {
@@ -98,7 +100,7 @@ public final class CenterHttpServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
-        return new CenterHttpServer(server);
+        return new CenterHttpServer(server, stream);
     }
 
     private static byte[] resource(String name) {
@@ -118,6 +120,7 @@ public final class CenterHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stream.close();
         server.stop();
     }
 }

@@ -36,22 +36,35 @@ import org.renkei.intel.StoredObject;
  */
 final class LiveStream {
     static final int BUFFER = 10_000;
-    private static final long KEEPALIVE_SECONDS = 15;
+    private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** How often an open stream re-checks its caller: a revoked token or a changed membership takes effect. */
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private volatile boolean closed;
 
     private final Authenticator auth;
     private final AccessPolicy policy;
     private final ObjectStore store;
     private final EventBus<StoredObject> bus;
+    private final org.renkei.access.TokenService tokens;
 
-    LiveStream(Authenticator auth, AccessPolicy policy, ObjectStore store, EventBus<StoredObject> bus) {
+    LiveStream(Authenticator auth, org.renkei.access.TokenService tokens, AccessPolicy policy, ObjectStore store,
+               EventBus<StoredObject> bus) {
+        this.tokens = tokens;
         this.auth = auth;
         this.policy = policy;
         this.store = store;
         this.bus = bus;
     }
 
+    /** Ends every open stream (at shutdown), within a second. */
+    void close() {
+        closed = true;
+    }
+
     void handle(ServerRequest req, ServerResponse res) {
-        Principal p = auth.principal(req);
+        java.util.concurrent.atomic.AtomicReference<Principal> caller = new java.util.concurrent.atomic.AtomicReference<>(
+                auth.principal(req));
+        Principal p = caller.get();
         String lastHeader = req.headers().first(HeaderNames.create("Last-Event-ID"))
                 .orElse(req.query().first("last_event_id").orElse(null));
         Long resumeAfter = null;
@@ -67,7 +80,7 @@ final class LiveStream {
         BlockingQueue<StoredObject> queue = new ArrayBlockingQueue<>(BUFFER);
         AtomicBoolean overflow = new AtomicBoolean();
         AutoCloseable subscription = bus.subscribe(o -> {
-            if ((types.isEmpty() || types.contains(o.type())) && policy.maySee(p, o.visibility(), ReadPath.DIRECT)
+            if ((types.isEmpty() || types.contains(o.type())) && policy.maySee(caller.get(), o.visibility(), ReadPath.DIRECT)
                     && !queue.offer(o)) {
                 overflow.set(true);
             }
@@ -82,18 +95,39 @@ final class LiveStream {
             if (resumeAfter != null) {
                 last = replay(p, types, resumeAfter, out);
             }
-            while (!overflow.get()) {
-                StoredObject o = queue.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+            long lastWrite = System.nanoTime();
+            long checkedEpoch = tokens.epoch();
+            long lastCheck = lastWrite;
+            while (!overflow.get() && !closed) {
+                StoredObject o = queue.poll(1, TimeUnit.SECONDS);
+                long now = System.nanoTime();
+                long epoch = tokens.epoch();
+                if (epoch != checkedEpoch || now - lastCheck > RECHECK_NANOS) {
+                    lastCheck = now;
+                    checkedEpoch = epoch;
+                    try {
+                        caller.set(auth.principal(req));
+                    } catch (RuntimeException revoked) {
+                        return; // the token was revoked or its member removed: end the stream
+                    }
+                }
                 if (o == null) {
-                    out.write(": keepalive\n\n".getBytes(StandardCharsets.UTF_8));
-                    out.flush();
+                    if (now - lastWrite > KEEPALIVE_NANOS) {
+                        out.write(": keepalive\n\n".getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        lastWrite = now;
+                    }
                     continue;
+                }
+                if (!policy.maySee(caller.get(), o.visibility(), ReadPath.DIRECT)) {
+                    continue; // queued before the caller's rights shrank
                 }
                 if (o.dateAddedUs() > last) {
                     write(out, o);
                     last = o.dateAddedUs();
                     if (queue.isEmpty()) {
                         out.flush();
+                        lastWrite = now;
                     }
                 }
             }

@@ -57,6 +57,7 @@ final class MembersApi implements HttpService {
                 .delete("/members/{id}", this::deleteMember)
                 .post("/members/{id}/tokens", this::issueToken)
                 .get("/members/{id}/tokens", this::listTokens)
+                .get("/members/{id}/tokens/{token}", this::getToken)
                 .delete("/members/{id}/tokens/{token}", this::revokeToken)
                 .post("/groups", this::createGroup)
                 .get("/groups", this::listGroups)
@@ -145,18 +146,31 @@ final class MembersApi implements HttpService {
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("tokens");
         for (TokenInfo t : tokens.list(uuid(req, "id"))) {
-            ObjectNode o = list.addObject();
-            o.put("id", t.id().toString());
-            o.put("role", t.role().wire());
-            if (t.label() != null) {
-                o.put("label", t.label());
-            }
-            o.put("created", t.created().toString());
-            if (t.revoked() != null) {
-                o.put("revoked", t.revoked().toString());
-            }
+            list.add(tokenJson(t));
         }
         json(res, 200, out);
+    }
+
+    private void getToken(ServerRequest req, ServerResponse res) {
+        auth.requireRole(req, Role.ADMIN);
+        UUID tokenId = uuid(req, "token");
+        TokenInfo t = tokens.list(uuid(req, "id")).stream().filter(x -> x.id().equals(tokenId)).findFirst()
+                .orElseThrow(() -> new org.renkei.NotFoundException("member " + uuid(req, "id") + " has no token " + tokenId));
+        json(res, 200, tokenJson(t));
+    }
+
+    private static ObjectNode tokenJson(TokenInfo t) {
+        ObjectNode o = Json.object();
+        o.put("id", t.id().toString());
+        o.put("role", t.role().wire());
+        if (t.label() != null) {
+            o.put("label", t.label());
+        }
+        o.put("created", t.created().toString());
+        if (t.revoked() != null) {
+            o.put("revoked", t.revoked().toString());
+        }
+        return o;
     }
 
     private void revokeToken(ServerRequest req, ServerResponse res) {
@@ -267,8 +281,8 @@ final class MembersApi implements HttpService {
         if (b.has("asns")) {
             asns = new ArrayList<>();
             for (JsonNode n : array(b, "asns")) {
-                if (!n.isIntegralNumber()) {
-                    throw new InputException("asns", "must be a list of numbers such as 64500");
+                if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+                    throw new InputException("asns", "must be a list of AS numbers from 0 to 4294967295, such as 64500");
                 }
                 asns.add(n.asLong());
             }

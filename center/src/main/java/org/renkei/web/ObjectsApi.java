@@ -124,7 +124,11 @@ final class ObjectsApi implements HttpService {
         Long after = null;
         String c = q.first("cursor").orElse(q.first("added_after").orElse(null));
         if (c != null) {
-            after = c.matches("-?\\d+") ? Long.valueOf(c) : Timestamps.parseMicros(c);
+            try {
+                after = c.matches("-?\\d{1,19}") ? Long.valueOf(c) : Timestamps.parseMicros(c);
+            } catch (NumberFormatException e) {
+                after = null;
+            }
             if (after == null) {
                 throw new InputException("added_after", "'" + c + "' is not an RFC 3339 timestamp or a cursor");
             }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.renkei.store.PostgresExtension;
@@ -200,9 +199,6 @@ class GroupsApiTest {
     }
 
     @Test
-    @Disabled("bug: POST /api/v1/groups with the name of an existing group plus surrounding spaces (' Twin ') answers "
-            + "500: MemberDirectory.createGroup checks for duplicates with the unstripped name but inserts the stripped "
-            + "one, so the unique index sharing_group_name_key fails")
     void duplicateGroupNameWithSpacesIs409() {
         String name = unique("Padded twin");
         assertThat(server.post("/api/v1/groups", ADMIN_TOKEN, group(name)).status()).isEqualTo(201);
@@ -211,8 +207,6 @@ class GroupsApiTest {
     }
 
     @Test
-    @Disabled("bug: PATCH /api/v1/groups/{id} {\"name\": <another group's name>} answers 500: "
-            + "MemberDirectory.updateGroup makes no duplicate check and the unique index sharing_group_name_key fails")
     void renamingAGroupToAnExistingNameIs409() {
         String taken = unique("Taken");
         server.post("/api/v1/groups", ADMIN_TOKEN, group(taken));
@@ -222,8 +216,6 @@ class GroupsApiTest {
     }
 
     @Test
-    @Disabled("bug: PATCH /api/v1/groups/{id} {\"name\": \"  \"} answers 200 and stores an empty name: "
-            + "MemberDirectory.updateGroup skips the blank check that createGroup makes")
     void renamingAGroupToABlankNameIs400() {
         String id = server.post("/api/v1/groups", ADMIN_TOKEN, group(unique("Soon blank"))).json().get("id").asString();
         Response r = server.patch("/api/v1/groups/" + id, ADMIN_TOKEN, object().put("name", "  "));
@@ -231,9 +223,6 @@ class GroupsApiTest {
     }
 
     @Test
-    @Disabled("bug: concurrent POST /api/v1/groups with the same name: the losers of the race can answer 500. "
-            + "MemberDirectory.createGroup checks the name with a select, then inserts; the unique violation on "
-            + "sharing_group_name_key is not mapped to ConflictException")
     void concurrentGroupCreatesWithTheSameNameGiveOne201AndOtherwise409() throws Exception {
         String name = unique("Group race");
         var start = new java.util.concurrent.CountDownLatch(1);

@@ -45,6 +45,7 @@ class OpenApiDocumentTest {
             "DELETE /api/v1/members/{id}",
             "POST /api/v1/members/{id}/tokens",
             "GET /api/v1/members/{id}/tokens",
+            "GET /api/v1/members/{id}/tokens/{token}",
             "DELETE /api/v1/members/{id}/tokens/{token}",
             "POST /api/v1/groups",
             "GET /api/v1/groups",
