@@ -49,16 +49,23 @@ comparisonExpressionAnd
     : propTest (AND propTest)*
     ;
 
+// Left-factored so that every decision needs one token of lookahead: the operator is
+// chosen after the object path is read, which lets an error name exactly what was expected
+// at the offending token (instead of the start of the comparison).
 propTest
-    : objectPath NOT? (EQ | NEQ) primitiveLiteral               # equalityTest
-    | objectPath NOT? (GT | LT | GE | LE) orderableLiteral      # orderingTest
-    | objectPath NOT? IN setLiteral                             # setTest
-    | objectPath NOT? LIKE StringLiteral                        # likeTest
-    | objectPath NOT? MATCHES StringLiteral                     # regexTest
-    | objectPath NOT? ISSUBSET StringLiteral                    # isSubsetTest
-    | objectPath NOT? ISSUPERSET StringLiteral                  # isSupersetTest
+    : objectPath NOT? operatorTest                              # pathTest
     | LPAREN comparisonExpression RPAREN                        # groupedTest
     | EXISTS objectPath                                         # existsTest
+    ;
+
+operatorTest
+    : (EQ | NEQ) primitiveLiteral                               # equalityTest
+    | (GT | LT | GE | LE) orderableLiteral                      # orderingTest
+    | IN setLiteral                                             # setTest
+    | LIKE StringLiteral                                        # likeTest
+    | MATCHES StringLiteral                                     # regexTest
+    | ISSUBSET StringLiteral                                    # isSubsetTest
+    | ISSUPERSET StringLiteral                                  # isSupersetTest
     ;
 
 objectPath
@@ -80,8 +87,7 @@ pathStep
     ;
 
 setLiteral
-    : LPAREN RPAREN
-    | LPAREN primitiveLiteral (COMMA primitiveLiteral)* RPAREN
+    : LPAREN (primitiveLiteral (COMMA primitiveLiteral)*)? RPAREN
     ;
 
 primitiveLiteral

@@ -227,10 +227,19 @@ public final class StixPatternParser {
 
         private ComparisonExpression test(PropTestContext ctx) {
             return switch (ctx) {
-                case EqualityTestContext t -> new ComparisonExpression.Comparison(path(t.objectPath()), t.NOT() != null,
+                case PathTestContext t -> operatorTest(path(t.objectPath()), t.NOT() != null, t.operatorTest());
+                case GroupedTestContext t -> comparison(t.comparisonExpression());
+                case ExistsTestContext t -> new ComparisonExpression.Exists(path(t.objectPath()));
+                default -> throw new IllegalStateException("unknown comparison form");
+            };
+        }
+
+        private ComparisonExpression operatorTest(ObjectPath path, boolean negated, OperatorTestContext ctx) {
+            return switch (ctx) {
+                case EqualityTestContext t -> new ComparisonExpression.Comparison(path, negated,
                         t.EQ() != null ? ComparisonOperator.EQUAL : ComparisonOperator.NOT_EQUAL,
                         primitive(t.primitiveLiteral()));
-                case OrderingTestContext t -> new ComparisonExpression.Comparison(path(t.objectPath()), t.NOT() != null,
+                case OrderingTestContext t -> new ComparisonExpression.Comparison(path, negated,
                         t.GT() != null ? ComparisonOperator.GREATER
                                 : t.LT() != null ? ComparisonOperator.LESS
                                 : t.GE() != null ? ComparisonOperator.GREATER_OR_EQUAL
@@ -239,20 +248,17 @@ public final class StixPatternParser {
                 case SetTestContext t -> {
                     List<Constant> elements = new ArrayList<>();
                     for (PrimitiveLiteralContext p : t.setLiteral().primitiveLiteral()) elements.add(primitive(p));
-                    yield new ComparisonExpression.Comparison(path(t.objectPath()), t.NOT() != null,
-                            ComparisonOperator.IN, new Constant.SetConstant(elements));
+                    yield new ComparisonExpression.Comparison(path, negated, ComparisonOperator.IN, new Constant.SetConstant(elements));
                 }
-                case LikeTestContext t -> stringTest(t.objectPath(), t.NOT(), ComparisonOperator.LIKE, t.StringLiteral());
-                case RegexTestContext t -> stringTest(t.objectPath(), t.NOT(), ComparisonOperator.MATCHES, t.StringLiteral());
-                case IsSubsetTestContext t -> stringTest(t.objectPath(), t.NOT(), ComparisonOperator.IS_SUBSET, t.StringLiteral());
-                case IsSupersetTestContext t -> stringTest(t.objectPath(), t.NOT(), ComparisonOperator.IS_SUPERSET, t.StringLiteral());
-                case GroupedTestContext t -> comparison(t.comparisonExpression());
-                case ExistsTestContext t -> new ComparisonExpression.Exists(path(t.objectPath()));
-                default -> throw new IllegalStateException("unknown comparison form");
+                case LikeTestContext t -> stringTest(path, negated, ComparisonOperator.LIKE, t.StringLiteral());
+                case RegexTestContext t -> stringTest(path, negated, ComparisonOperator.MATCHES, t.StringLiteral());
+                case IsSubsetTestContext t -> stringTest(path, negated, ComparisonOperator.IS_SUBSET, t.StringLiteral());
+                case IsSupersetTestContext t -> stringTest(path, negated, ComparisonOperator.IS_SUPERSET, t.StringLiteral());
+                default -> throw new IllegalStateException("unknown comparison operator");
             };
         }
 
-        private ComparisonExpression stringTest(ObjectPathContext path, TerminalNode not, ComparisonOperator op,
+        private ComparisonExpression stringTest(ObjectPath path, boolean negated, ComparisonOperator op,
                                                 TerminalNode literal) {
             Constant.StringConstant value = string(literal);
             if (op == ComparisonOperator.MATCHES) {
@@ -262,7 +268,7 @@ public final class StixPatternParser {
                     throw error(literal.getSymbol(), "MATCHES needs a valid regular expression: " + e.getDescription());
                 }
             }
-            return new ComparisonExpression.Comparison(path(path), not != null, op, value);
+            return new ComparisonExpression.Comparison(path, negated, op, value);
         }
 
         private ObjectPath path(ObjectPathContext ctx) {
