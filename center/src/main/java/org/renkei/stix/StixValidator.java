@@ -282,8 +282,7 @@ public final class StixValidator {
             f.error(path, "must be a timestamp string such as 2016-05-12T08:17:27.000Z");
             return;
         }
-        String problem = StixTimestamp.problemWith(value.stringValue());
-        if (problem != null) f.error(path, problem);
+        if (StixTimestamp.tryParse(value.stringValue()) == null) f.error(path, StixTimestamp.problemWith(value.stringValue()));
     }
 
     /** Whether value is a non-empty list (reports otherwise). */
@@ -593,8 +592,9 @@ public final class StixValidator {
     private static void order(ObjectNode json, String earlier, String later, boolean strict, Findings f) {
         JsonNode a = json.get(earlier), b = json.get(later);
         if (a == null || b == null || !a.isString() || !b.isString()) return;
-        if (!StixTimestamp.isValid(a.stringValue()) || !StixTimestamp.isValid(b.stringValue())) return;
-        int cmp = StixTimestamp.parse(b.stringValue()).compareTo(StixTimestamp.parse(a.stringValue()));
+        StixTimestamp first = StixTimestamp.tryParse(a.stringValue()), second = StixTimestamp.tryParse(b.stringValue());
+        if (first == null || second == null) return; // reported by the timestamp check
+        int cmp = second.compareTo(first);
         if (cmp < 0 || (strict && cmp == 0)) {
             f.error(later, later + " must be " + (strict ? "later than " : "the same as or later than ") + earlier);
         }

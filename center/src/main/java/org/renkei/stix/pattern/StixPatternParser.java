@@ -273,7 +273,7 @@ public final class StixPatternParser {
 
         private ObjectPath path(ObjectPathContext ctx) {
             String type = ctx.objectType().getText();
-            if (!type.matches("[a-z0-9](?:[a-z0-9]|-(?!-))*")) {
+            if (!isObjectTypeName(type)) {
                 throw error(ctx.objectType().getStart(),
                         "object type '" + type + "' must use only a-z, 0-9 and single hyphens");
             }
@@ -297,6 +297,18 @@ public final class StixPatternParser {
                 }
             }
             return new ObjectPath(type, steps);
+        }
+
+        /** a-z, 0-9 and single hyphens, as STIX type names are (checked by hand: this runs per comparison). */
+        private static boolean isObjectTypeName(String type) {
+            char previous = '-';
+            for (int i = 0; i < type.length(); i++) {
+                char c = type.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && previous != '-');
+                if (!ok) return false;
+                previous = c;
+            }
+            return previous != '-';
         }
 
         private String key(TerminalNode identifier, TerminalNode quoted) {
