@@ -84,6 +84,16 @@ public final class StixValidator {
         return findings.list;
     }
 
+    /**
+     * Validates each object of a bundle or envelope, for status reports that list every
+     * failure by position. The result has one entry per object, in order.
+     */
+    public List<ObjectValidation> validateEach(List<StixObject> objects) {
+        List<ObjectValidation> results = new ArrayList<>(objects.size());
+        for (int i = 0; i < objects.size(); i++) results.add(new ObjectValidation(i, objects.get(i), validate(objects.get(i))));
+        return results;
+    }
+
     /** Whether {@code object} has no errors (warnings allowed). */
     public boolean isValid(StixObject object) {
         return ValidationError.noErrors(validate(object));
@@ -140,7 +150,7 @@ public final class StixValidator {
             require(json, "created", f);
         }
         if (core == StixType.EXTENSION_DEFINITION) require(json, "created_by_ref", f);
-        for (Rule rule : rules.values()) if (rule.required()) require(json, rule.name(), f);
+        if (core != null) for (Rule rule : PropertyRules.REQUIRED.get(type)) require(json, rule.name(), f);
 
         for (Map.Entry<String, JsonNode> property : json.properties()) {
             String name = property.getKey();

@@ -364,4 +364,15 @@ class StixValidatorTest {
         assertThat(new ValidationError("pattern", "bad").toString()).isEqualTo("pattern: bad");
         assertThat(new ValidationError("", "bad", ValidationError.Severity.WARNING).toString()).isEqualTo("warning: bad");
     }
+
+    @Test
+    void validatesEachObjectOfAnEnvelopeForStatusReports() {
+        List<StixObject> objects = List.of(example("indicator"), with("indicator", "confidence", "500"),
+                example("url").with("id", "nonsense"));
+        List<ObjectValidation> results = VALIDATOR.validateEach(objects);
+        assertThat(results).extracting(ObjectValidation::isValid).containsExactly(true, false, false);
+        assertThat(results.get(1).errorSummary())
+                .isEqualTo("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f: confidence: must be between 0 and 100");
+        assertThat(results.get(2).errorSummary()).startsWith("objects[2]: id: ");
+    }
 }
