@@ -296,6 +296,39 @@ public final class StixJson {
         generator.writeEndArray();
     }
 
+    /**
+     * A TAXII 2.1 envelope from objects already serialised as JSON (for example as stored),
+     * copied through without parsing. The caller vouches that each element is one valid
+     * JSON object; this is the fast path for serving pages.
+     */
+    public static byte[] writeEnvelopeOfJson(List<byte[]> objectsJson, boolean more, String next) {
+        int size = 64;
+        for (byte[] object : objectsJson) size += object.length + 1;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.writeBytes("{".getBytes(StandardCharsets.UTF_8));
+        boolean first = true;
+        if (more) {
+            out.writeBytes("\"more\":true".getBytes(StandardCharsets.UTF_8));
+            first = false;
+        }
+        if (next != null) {
+            if (!first) out.write(',');
+            out.writeBytes(("\"next\":" + MAPPER.writeValueAsString(next)).getBytes(StandardCharsets.UTF_8));
+            first = false;
+        }
+        if (!objectsJson.isEmpty()) {
+            if (!first) out.write(',');
+            out.writeBytes("\"objects\":[".getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < objectsJson.size(); i++) {
+                if (i > 0) out.write(',');
+                out.writeBytes(objectsJson.get(i));
+            }
+            out.write(']');
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
     /** One object as compact JSON bytes. */
     public static byte[] write(StixObject object) {
         return object.toJsonBytes();

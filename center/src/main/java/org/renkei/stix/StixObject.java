@@ -248,6 +248,11 @@ public final class StixObject {
 
     // ---------------------------------------------------------------- serialisation
 
+    /** RFC 8785 canonical JSON: equal for objects that are equal as JSON, whatever their property order. */
+    public String canonicalJson() {
+        return CanonicalJson.of(json);
+    }
+
     /** Compact JSON text. */
     public String toJson() {
         return StixJson.MAPPER.writeValueAsString(json);

@@ -567,9 +567,21 @@ public final class StixValidator {
                 }
                 if (!json.has("src_ref") && !json.has("dst_ref")) f.error("", "network-traffic needs src_ref or dst_ref");
             }
-            case X509_CERTIFICATE -> order(json, "validity_not_before", "validity_not_after", false, f);
+            case X509_CERTIFICATE -> {
+                order(json, "validity_not_before", "validity_not_after", false, f);
+                requireOwnProperty(type, json, f);
+            }
+            case PROCESS -> requireOwnProperty(type, json, f);
             default -> { }
         }
+    }
+
+    /** The spec asks process and x509-certificate objects to say something beyond the common properties. */
+    private static void requireOwnProperty(StixType type, ObjectNode json, Findings f) {
+        for (String name : json.propertyNames()) {
+            if (!PropertyRules.COMMON.containsKey(name)) return;
+        }
+        f.error("", "a " + type.typeName() + " needs at least one property of its own (or an extension)");
     }
 
     private static void checkMarkingDefinition(ObjectNode json, Findings f) {

@@ -218,4 +218,23 @@ class StixJsonTest {
         assertThat(SpecExamples.object("x-custom-object").category()).isEqualTo(StixCategory.CUSTOM);
         assertThat(SpecExamples.object("new-sdo-by-extension").category()).isEqualTo(StixCategory.SDO);
     }
+
+    @Test
+    void writesEnvelopeOfStoredJsonWithoutParsing() {
+        List<StixObject> objects = List.of(SpecExamples.object("indicator"), SpecExamples.object("url"));
+        byte[] raw = StixJson.writeEnvelopeOfJson(objects.stream().map(StixObject::toJsonBytes).toList(), true, "p\"2");
+        StixEnvelope back = StixJson.withDefaultLimits().parseEnvelope(raw);
+        assertThat(back.objects()).containsExactlyElementsOf(objects);
+        assertThat(back.more()).isTrue();
+        assertThat(back.next()).isEqualTo("p\"2");
+        assertThat(raw).isEqualTo(StixJson.writeEnvelope(objects, true, "p\"2"));
+        assertThat(new String(StixJson.writeEnvelopeOfJson(List.of(), false, null), StandardCharsets.UTF_8)).isEqualTo("{}");
+    }
+
+    @Test
+    void canonicalJsonIgnoresPropertyOrder() {
+        StixObject a = StixObject.parse("{\"type\":\"x-a\",\"b\":1,\"a\":[2,{\"d\":1,\"c\":2}]}");
+        StixObject b = StixObject.parse("{\"a\":[2,{\"c\":2,\"d\":1}],\"b\":1,\"type\":\"x-a\"}");
+        assertThat(a.canonicalJson()).isEqualTo(b.canonicalJson()).isEqualTo("{\"a\":[2,{\"c\":2,\"d\":1}],\"b\":1,\"type\":\"x-a\"}");
+    }
 }

@@ -198,6 +198,12 @@ class StixValidatorTest {
     }
 
     @Test
+    void requiresAnOwnPropertyOfProcessAndCertificate() {
+        StixObject bare = StixObject.parse("{\"type\":\"process\",\"spec_version\":\"2.1\",\"id\":\"process--07bc30ad-de4c-4b9a-a9c6-9d2f2a0e7b3c\"}");
+        assertRejected(bare, "", "at least one property of its own");
+    }
+
+    @Test
     void rejectsMultipartEmailWithBody() {
         assertRejected(with("email-message", "is_multipart", "true"), "body", "is_multipart");
     }
