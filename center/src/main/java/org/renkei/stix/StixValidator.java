@@ -170,6 +170,8 @@ public final class StixValidator {
             }
         }
         if (json.has("modified") && json.has("created")) order(json, "created", "modified", false, f);
+        millisecondPrecision(json, "created", f);
+        millisecondPrecision(json, "modified", f);
         if (core != null) checkTypeSpecific(core, json, f);
         if (core != null && core.category() == StixCategory.SCO) checkDeterministicId(object, f);
     }
@@ -372,11 +374,26 @@ public final class StixValidator {
         else if (!value.isString()) f.error(path + "." + name, "must be a string");
     }
 
+    /**
+     * STIX 2.1 asks created/modified for at least millisecond precision. Much real content
+     * has whole seconds, and nothing is ambiguous about it, so this is a warning.
+     */
+    private static void millisecondPrecision(ObjectNode json, String name, Findings f) {
+        JsonNode value = json.get(name);
+        if (value == null || !value.isString()) return;
+        StixTimestamp timestamp = StixTimestamp.tryParse(value.stringValue());
+        if (timestamp != null && timestamp.fractionDigits() < 3) {
+            f.warn(name, name + " should have at least millisecond precision (e.g. 2016-05-12T08:17:27.000Z)");
+        }
+    }
+
     private static void checkCustomProperty(String name, JsonNode value, StixType core, Findings f) {
         if (!CUSTOM_PROPERTY.matcher(name).matches()) {
             f.error(name, "custom property names must be 3-250 characters of a-z, 0-9 and _ ('" + StixId.abbreviate(name) + "' is not)");
             return;
         }
+        char first = name.charAt(0);
+        if (first < 'a' || first > 'z') f.warn(name, "property names should begin with a letter (STIX 2.1 section 3.1)");
         // whatever the property, a name ending in _ref(s) promises identifiers (spec section 3.1)
         if (name.endsWith("_ref")) reference(name, value, null, f);
         else if (name.endsWith("_refs") && list(name, value, f)) {

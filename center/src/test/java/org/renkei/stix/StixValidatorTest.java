@@ -122,6 +122,21 @@ class StixValidatorTest {
     }
 
     @Test
+    void warnsAboutCreatedWithoutMilliseconds() {
+        List<ValidationError> findings = VALIDATOR.validate(with("indicator", "created", "\"2016-04-06T20:03:48Z\""));
+        assertThat(ValidationError.noErrors(findings)).isTrue();
+        assertThat(findings).anySatisfy(f -> assertThat(f.toString()).isEqualTo(
+                "warning: created: created should have at least millisecond precision (e.g. 2016-05-12T08:17:27.000Z)"));
+    }
+
+    @Test
+    void warnsAboutCustomPropertyNotStartingWithALetter() {
+        List<ValidationError> findings = VALIDATOR.validate(with("indicator", "_x_score", "1"));
+        assertThat(ValidationError.noErrors(findings)).isTrue();
+        assertThat(findings).anySatisfy(f -> assertThat(f.message()).contains("begin with a letter"));
+    }
+
+    @Test
     void requiresCreatedAndModifiedOnSdo() {
         assertRejected(example("campaign").without("created"), "created", "required");
         assertRejected(example("campaign").without("modified"), "modified", "required");
