@@ -25,11 +25,26 @@ public final class StixIngestThroughput {
         for (int warmup = 0; warmup < 10; warmup++) sink += run(json, validator, fixture.envelope);
         long cpu0 = threads.getCurrentThreadCpuTime(), wall0 = System.nanoTime();
         for (int round = 0; round < rounds; round++) sink += run(json, validator, fixture.envelope);
-        long cpu = threads.getCurrentThreadCpuTime() - cpu0, wall = System.nanoTime() - wall0;
+        report("parse+validate", rounds, threads.getCurrentThreadCpuTime() - cpu0, System.nanoTime() - wall0);
+
+        cpu0 = threads.getCurrentThreadCpuTime();
+        wall0 = System.nanoTime();
+        for (int round = 0; round < rounds; round++) sink += json.parseEnvelope(fixture.envelope).objects().size();
+        report("parse only", rounds, threads.getCurrentThreadCpuTime() - cpu0, System.nanoTime() - wall0);
+
+        cpu0 = threads.getCurrentThreadCpuTime();
+        wall0 = System.nanoTime();
+        for (int round = 0; round < rounds; round++) {
+            for (StixObject object : fixture.parsed.objects()) sink += validator.validate(object).size();
+        }
+        report("validate only", rounds, threads.getCurrentThreadCpuTime() - cpu0, System.nanoTime() - wall0);
+        System.out.println("(checksum " + sink + ")");
+    }
+
+    private static void report(String what, int rounds, long cpuNanos, long wallNanos) {
         long objects = (long) rounds * StixIngestBenchmark.OBJECTS;
-        System.out.printf("parse+validate of %d-indicator envelopes, %d rounds (%d findings):%n", StixIngestBenchmark.OBJECTS, rounds, sink);
-        System.out.printf("  %,.0f objects per CPU-second%n", objects / (cpu / 1e9));
-        System.out.printf("  %,.0f objects per wall-second%n", objects / (wall / 1e9));
+        System.out.printf("%-15s %,10.0f objects/CPU-s %,10.0f objects/wall-s (%d x %d-indicator envelope)%n",
+                what, objects / (cpuNanos / 1e9), objects / (wallNanos / 1e9), rounds, StixIngestBenchmark.OBJECTS);
     }
 
     private static long run(StixJson json, StixValidator validator, byte[] body) {
