@@ -49,6 +49,14 @@ public final class StixPatternParser {
             Map.entry("EQ", "'='"),
             Map.entry("NEQ", "'!='"));
 
+    private static final java.util.Set<Integer> KEYWORDS = java.util.Set.of(
+            StixPatternGrammarLexer.AND, StixPatternGrammarLexer.OR, StixPatternGrammarLexer.NOT,
+            StixPatternGrammarLexer.FOLLOWEDBY, StixPatternGrammarLexer.LIKE, StixPatternGrammarLexer.MATCHES,
+            StixPatternGrammarLexer.ISSUPERSET, StixPatternGrammarLexer.ISSUBSET, StixPatternGrammarLexer.EXISTS,
+            StixPatternGrammarLexer.IN, StixPatternGrammarLexer.START, StixPatternGrammarLexer.STOP,
+            StixPatternGrammarLexer.SECONDS, StixPatternGrammarLexer.TIMES, StixPatternGrammarLexer.WITHIN,
+            StixPatternGrammarLexer.REPEATS);
+
     private StixPatternParser() {}
 
     /**
@@ -101,7 +109,11 @@ public final class StixPatternParser {
             return "unterminated or invalid string literal (inside '...' only \\' and \\\\ are valid escapes)";
         }
         List<String> names = new ArrayList<>();
+        // where a name is expected, keywords are allowed too; listing them all would bury the point
+        boolean nameExpected = expected.contains(StixPatternGrammarLexer.Identifier)
+                && expected.contains(StixPatternGrammarLexer.TIMES);
         for (int type : expected.toList()) {
+            if (nameExpected && (KEYWORDS.contains(type) || type == StixPatternGrammarLexer.BoolLiteral)) continue;
             if (type == Token.EOF) names.add("end of pattern");
             else names.add(describeTokenType(type));
         }
@@ -120,6 +132,7 @@ public final class StixPatternParser {
 
     private static String describeTokenType(int type) {
         String symbolic = StixPatternGrammarLexer.VOCABULARY.getSymbolicName(type);
+        if (KEYWORDS.contains(type)) return "'" + symbolic + "'";
         if (symbolic != null && TOKEN_DESCRIPTIONS.containsKey(symbolic)) return TOKEN_DESCRIPTIONS.get(symbolic);
         String literal = StixPatternGrammarLexer.VOCABULARY.getLiteralName(type);
         if (literal != null) return literal;
@@ -279,10 +292,10 @@ public final class StixPatternParser {
             }
             List<ObjectPath.PathStep> steps = new ArrayList<>();
             FirstPathComponentContext first = ctx.firstPathComponent();
-            steps.add(new ObjectPath.PathStep.Key(key(first.Identifier(), first.StringLiteral())));
+            steps.add(new ObjectPath.PathStep.Key(key(first.pathName(), first.StringLiteral())));
             for (PathStepContext step : ctx.pathStep()) {
                 switch (step) {
-                    case KeyStepContext k -> steps.add(new ObjectPath.PathStep.Key(key(k.Identifier(), k.StringLiteral())));
+                    case KeyStepContext k -> steps.add(new ObjectPath.PathStep.Key(key(k.pathName(), k.StringLiteral())));
                     case IndexStepContext i -> {
                         if (i.ASTERISK() != null) {
                             steps.add(new ObjectPath.PathStep.AnyIndex());
@@ -311,17 +324,19 @@ public final class StixPatternParser {
             return previous != '-';
         }
 
-        private String key(TerminalNode identifier, TerminalNode quoted) {
+        private String key(PathNameContext name, TerminalNode quoted) {
             if (quoted != null) return string(quoted).value();
-            if (identifier.getText().indexOf('-') >= 0) {
-                throw error(identifier.getSymbol(),
-                        "property name '" + identifier.getText() + "' contains '-'; quote it as '" + identifier.getText() + "'");
+            String text = name.getText();
+            if (text.indexOf('-') >= 0) {
+                throw error(name.getStart(), "property name '" + text + "' contains '-'; quote it as '" + text + "'");
             }
-            return identifier.getText();
+            return text;
         }
 
         private Constant primitive(PrimitiveLiteralContext ctx) {
-            if (ctx.BoolLiteral() != null) return new Constant.BooleanConstant(ctx.BoolLiteral().getText().equals("true"));
+            if (ctx.BoolLiteral() != null) {
+                return new Constant.BooleanConstant(ctx.BoolLiteral().getText().equalsIgnoreCase("true"));
+            }
             return orderable(ctx.orderableLiteral());
         }
 

@@ -57,7 +57,10 @@ class StixPatternParserTest {
             "(([a-b:c = 1]))",
             "[a-b:c = 1] /* comment */ AND // line comment\n [a-b:d = 2]",
             "[file:name IN ()]",
-            "[\tipv4-addr:value\n=\r'10.0.0.1' ]");
+            "[\tipv4-addr:value\n=\r'10.0.0.1' ]",
+            "[file:name = 'x'] and [file:name = 'y'] followedBy [x-a:b = True] within 5 seconds",
+            "[network-traffic:start = t'2020-01-01T00:00:00Z' AND network-traffic:end > t'2020-01-01T00:00:00Z']",
+            "[x-a:in.or.true = 1]");
 
     @ParameterizedTest
     @FieldSource("VALID")
@@ -92,7 +95,8 @@ class StixPatternParserTest {
             "[file:hashes.SHA-256 = 'x']|13|property name 'SHA-256' contains '-'; quote it",
             "[File:name = 'x']|1|object type 'File' must use only a-z, 0-9 and single hyphens",
             "[file:magic_number_hex = h'abc']|25|expected",
-            "[file:name = 'x'] and [file:name = 'y']|18|but found 'and'",
+            "[file:name = 'x'] ANDALSO [file:name = 'y']|18|but found 'ANDALSO'",
+            "[file:name = 'x'] [file:name = 'y']|18|but found '['",
             "[file:name = 'x']]|17|but found ']'",
             "[]|1|but found ']'",
             "[file:name IN ('a', 'b']|23|but found ']'",
@@ -166,6 +170,14 @@ class StixPatternParserTest {
         assertThat(StixPattern.normalize("[file:'name' = 'x']")).isEqualTo("[file:name = 'x']");
         assertThat(StixPattern.normalize("[file:magic_number_hex = h'FFD8']")).isEqualTo("[file:magic_number_hex = h'ffd8']");
         assertThat(StixPattern.normalize("[x-a:n = +3 AND x-a:f = 1.50]")).isEqualTo("[x-a:f = 1.5 AND x-a:n = 3]");
+    }
+
+    @Test
+    void normalisesKeywordCaseAndQuotesKeywordKeys() {
+        assertThat(StixPattern.normalize("[a-b:x = TRUE] and [a-b:y = 2] within 5 seconds"))
+                .isEqualTo("[a-b:x = true] AND [a-b:y = 2] WITHIN 5 SECONDS");
+        assertThat(StixPattern.normalize("[network-traffic:start = t'2020-01-01T00:00:00Z']"))
+                .isEqualTo("[network-traffic:'start' = t'2020-01-01T00:00:00Z']");
     }
 
     @Test
