@@ -127,7 +127,9 @@ public final class StixPatternParser {
         if (found.getType() == StixPatternGrammarLexer.InvalidCharacter) {
             return "unexpected character '" + found.getText() + "'";
         }
-        return "'" + found.getText() + "'";
+        String text = found.getText().length() <= 60 ? found.getText() : found.getText().substring(0, 57) + "...";
+        // literals carry their own quotes (t'…', h'…', '…')
+        return text.endsWith("'") ? "the literal " + text : "'" + text + "'";
     }
 
     private static String describeTokenType(int type) {
