@@ -104,7 +104,7 @@ class StixPatternParserTest {
             "[file:name = 'a'] WITHIN 5 SECONDS WITHIN|41|expected one of an integer, a number but found end of pattern",
             "[file = 'a']|6|expected ':' but found '='",
             "[file:name IN ('a' 'b')]|19|expected one of ')', ',' but found the literal 'b'",
-            "[a-b:c = 1] START t'2020-01-01T00:00:00Z'|40|expected 'STOP' but found end of pattern"})
+            "[a-b:c = 1] START t'2020-01-01T00:00:00Z'|41|expected 'STOP' but found end of pattern"})
     void rejectsInvalidPatternNamingPosition(String text, int position, String problem) {
         assertThatThrownBy(() -> StixPatternParser.parse(text))
                 .isInstanceOfSatisfying(PatternSyntaxException.class, e -> {
