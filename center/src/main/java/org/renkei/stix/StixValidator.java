@@ -160,7 +160,7 @@ public final class StixValidator {
             if (rule != null) {
                 checkValue(rule, name, value, f);
             } else {
-                checkCustomProperty(name, value, core, f);
+                checkCustomProperty(name, value, f);
             }
             switch (name) {
                 case "external_references" -> checkExternalReferences(value, f);
@@ -387,7 +387,7 @@ public final class StixValidator {
         }
     }
 
-    private static void checkCustomProperty(String name, JsonNode value, StixType core, Findings f) {
+    private static void checkCustomProperty(String name, JsonNode value, Findings f) {
         if (!CUSTOM_PROPERTY.matcher(name).matches()) {
             f.error(name, "custom property names must be 3-250 characters of a-z, 0-9 and _ ('" + StixId.abbreviate(name) + "' is not)");
             return;
