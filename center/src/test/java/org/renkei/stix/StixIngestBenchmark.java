@@ -20,9 +20,15 @@ import org.openjdk.jmh.infra.Blackhole;
  * Parse + validate throughput of a TAXII envelope of 10,000 indicators, the ingest path's
  * STIX cost. Scores are objects per second (one operation = one object).
  *
- * <p>Run: {@code mvn -q -pl sensor,center test-compile} then
- * {@code java -cp center/target/test-classes:center/target/classes:$(cat cp.txt) org.openjdk.jmh.Main StixIngestBenchmark}
- * (see the stix package report for the exact commands).
+ * <p>Run from the repository root:
+ * <pre>
+ * mvn -B -q -pl sensor,center test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp center/target/test-classes:center/target/classes:$(cat center/target/cp.txt) \
+ *     org.openjdk.jmh.Main StixIngestBenchmark -t 1
+ * java -cp (same) org.renkei.stix.StixIngestThroughput 40    # objects per CPU-second
+ * </pre>
+ * On a shared machine prefer the second: wall-clock scores there move with other load.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
