@@ -83,7 +83,8 @@ class StixPropertyTest {
         ObjectNode extension = NODES.objectNode();
         extension.put("extension_type", "property-extension");
         extension.set("payload", randomValue(random, 0));
-        json.putObject("extensions").set("extension-definition--" + UUID.randomUUID(), extension);
+        UUID extensionId = new UUID((random.nextLong() & ~0xf000L) | 0x4000L, (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L);
+        json.putObject("extensions").set("extension-definition--" + extensionId, extension);
 
         StixObject original = StixObject.of(json);
         byte[] envelope = StixJson.writeEnvelope(java.util.List.of(original), false, null);
