@@ -21,6 +21,8 @@ class StixPropertyTest {
 
     static Stream<Long> roundTripSeeds() { return SeededCases.seeds("customPropertiesSurviveRoundTrip", 300); }
     static Stream<Long> idSeeds() { return SeededCases.seeds("identifiersRoundTrip", 300); }
+    static Stream<Long> mutationSeeds() { return SeededCases.seeds("validatorNeverThrowsOnWrongShapes", 1000); }
+
     static Stream<Long> garbageSeeds() { return SeededCases.seeds("damagedBodiesFailOnlyWithParseException", 500); }
 
     private static String randomName(Random random, int min, int max) {
@@ -134,6 +136,27 @@ class StixPropertyTest {
             assertThat(expected.getMessage()).doesNotContain("\tat ").isNotBlank();
         } catch (RuntimeException e) {
             fail("seed " + seed + ": unexpected " + e, e);
+        }
+    }
+
+    /** Every property of every example replaced by values of random shape: findings, never exceptions. */
+    @ParameterizedTest
+    @MethodSource("mutationSeeds")
+    void validatorNeverThrowsOnWrongShapes(long seed) {
+        Random random = new Random(seed);
+        String name = SpecExamples.NAMES.get(random.nextInt(SpecExamples.NAMES.size()));
+        ObjectNode json = SpecExamples.object(name).json();
+        java.util.List<String> properties = new java.util.ArrayList<>(json.propertyNames());
+        for (int i = 1 + random.nextInt(3); i > 0; i--) {
+            String property = properties.get(random.nextInt(properties.size()));
+            json.set(property, randomValue(random, 0));
+        }
+        try {
+            StixValidator.standard().validate(StixObject.of(json));
+            DeterministicId.compute(StixObject.of(json));
+            Tlp.of(StixObject.of(json));
+        } catch (RuntimeException e) {
+            fail("seed " + seed + " (" + name + "): " + json + " threw " + e, e);
         }
     }
 }
