@@ -56,7 +56,7 @@ public final class DeterministicId {
 
     /** The ID contributing properties of an SCO type; empty for {@code process} and non-SCO types. */
     public static List<String> contributingProperties(String type) {
-        return CONTRIBUTING.getOrDefault(type, List.of());
+        return type == null ? List.of() : CONTRIBUTING.getOrDefault(type, List.of());
     }
 
     /**
@@ -72,8 +72,8 @@ public final class DeterministicId {
 
     /** The JSON object that is hashed, or {@code null}; exposed for diagnostics and tests. */
     static ObjectNode contributingJson(StixObject sco) {
-        List<String> properties = CONTRIBUTING.get(sco.type());
-        if (properties == null || properties.isEmpty()) return null;
+        List<String> properties = contributingProperties(sco.type());
+        if (properties.isEmpty()) return null;
         ObjectNode source = sco.node();
         ObjectNode contributing = JsonNodeFactory.instance.objectNode();
         for (String property : properties) {

@@ -39,6 +39,9 @@ final class PropertyRules {
 
     static final Map<String, Map<String, Rule>> BY_TYPE = new HashMap<>();
 
+    /** The required rules of each type, precomputed because validation asks per object. */
+    static final Map<String, List<Rule>> REQUIRED = new HashMap<>();
+
     static {
         define("attack-pattern", "name:s! description:s aliases:sl kill_chain_phases:kc");
         define("campaign", "name:s! description:s aliases:sl first_seen:t last_seen:t objective:s");
@@ -134,7 +137,9 @@ final class PropertyRules {
     private PropertyRules() {}
 
     private static void define(String type, String table) {
-        BY_TYPE.put(type, parse(table));
+        Map<String, Rule> rules = parse(table);
+        BY_TYPE.put(type, rules);
+        REQUIRED.put(type, rules.values().stream().filter(Rule::required).toList());
     }
 
     private static Map<String, Rule> parse(String table) {
@@ -169,10 +174,5 @@ final class PropertyRules {
             rules.put(m.group(1), new Rule(m.group(1), kind, targets, min, max, m.group(5) != null));
         }
         return java.util.Collections.unmodifiableMap(rules);
-    }
-
-    /** Required properties of a type, in table order, excluding the common ones. */
-    static List<Rule> required(Map<String, Rule> rules) {
-        return rules.values().stream().filter(Rule::required).toList();
     }
 }

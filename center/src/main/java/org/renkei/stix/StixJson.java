@@ -113,6 +113,7 @@ public final class StixJson {
             String type = null, id = null, next = null;
             boolean more = false;
             List<StixObject> objects = null;
+            List<StixEnvelope.NotAnObject> notObjects = new ArrayList<>();
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
                 String name = parser.currentName();
@@ -127,7 +128,7 @@ public final class StixJson {
                         }
                         more = value == JsonToken.VALUE_TRUE;
                     }
-                    case "objects" -> objects = readObjects(parser, value);
+                    case "objects" -> objects = readObjects(parser, value, notObjects);
                     // spec_version appears in STIX 2.0 bundles; other envelope members are ignored
                     default -> parser.skipChildren();
                 }
@@ -148,31 +149,45 @@ public final class StixJson {
                 }
                 bundleId = StixId.parse(id);
             }
-            return new StixEnvelope(bundleId, objects == null ? List.of() : objects, more, next);
+            return new StixEnvelope(bundleId, objects == null ? List.of() : objects, more, next, notObjects);
         } catch (JacksonException e) {
             throw translate(e);
         }
     }
 
-    private List<StixObject> readObjects(JsonParser parser, JsonToken value) {
+    private List<StixObject> readObjects(JsonParser parser, JsonToken value, List<StixEnvelope.NotAnObject> notObjects) {
         if (value == JsonToken.VALUE_NULL) return List.of();
         if (value != JsonToken.START_ARRAY) throw notStix(parser, "'objects' must be an array");
         List<StixObject> objects = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            if (token != JsonToken.START_OBJECT) {
-                throw notStix(parser, "objects[" + objects.size() + "] must be a JSON object");
-            }
-            if (objects.size() == limits.maxObjects()) {
+            int index = objects.size() + notObjects.size();
+            if (index == limits.maxObjects()) {
                 throw new StixParseException(StixParseException.Kind.TOO_LARGE,
                         "more than " + limits.maxObjects() + " objects; split the content into several requests",
                         offset(parser.currentTokenLocation()), line(parser.currentTokenLocation()),
                         column(parser.currentTokenLocation()));
             }
+            if (token != JsonToken.START_OBJECT) {
+                notObjects.add(new StixEnvelope.NotAnObject(index, "objects[" + index + "] is " + describe(token) + ", not a JSON object"));
+                parser.skipChildren();
+                continue;
+            }
             JsonNode node = mapper.readTree(parser);
             objects.add(StixObject.adopt((ObjectNode) node));
         }
         return objects;
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "a list";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> "not a value";
+        };
     }
 
     /** Reads a single STIX object (not a bundle). @throws StixParseException */
@@ -294,6 +309,39 @@ public final class StixJson {
         generator.writeStartArray();
         for (StixObject object : objects) MAPPER.writeTree(generator, object.node());
         generator.writeEndArray();
+    }
+
+    /**
+     * A TAXII 2.1 envelope from objects already serialised as JSON (for example as stored),
+     * copied through without parsing. The caller vouches that each element is one valid
+     * JSON object; this is the fast path for serving pages.
+     */
+    public static byte[] writeEnvelopeOfJson(List<byte[]> objectsJson, boolean more, String next) {
+        int size = 64;
+        for (byte[] object : objectsJson) size += object.length + 1;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.writeBytes("{".getBytes(StandardCharsets.UTF_8));
+        boolean first = true;
+        if (more) {
+            out.writeBytes("\"more\":true".getBytes(StandardCharsets.UTF_8));
+            first = false;
+        }
+        if (next != null) {
+            if (!first) out.write(',');
+            out.writeBytes(("\"next\":" + MAPPER.writeValueAsString(next)).getBytes(StandardCharsets.UTF_8));
+            first = false;
+        }
+        if (!objectsJson.isEmpty()) {
+            if (!first) out.write(',');
+            out.writeBytes("\"objects\":[".getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < objectsJson.size(); i++) {
+                if (i > 0) out.write(',');
+                out.writeBytes(objectsJson.get(i));
+            }
+            out.write(']');
+        }
+        out.write('}');
+        return out.toByteArray();
     }
 
     /** One object as compact JSON bytes. */

@@ -44,6 +44,67 @@ public final class StixObject {
         return new StixObject(json);
     }
 
+    /**
+     * A new object: {@code type}, {@code spec_version} 2.1, an id, and for everything but
+     * SCOs {@code created} and {@code modified} set to {@code now} (unless the properties
+     * give them), then {@code properties} in order. SCOs get their deterministic id when
+     * their contributing properties allow one; everything else gets a random (v4) id.
+     *
+     * @param properties property values as Jackson can convert them (strings, numbers,
+     *                   booleans, lists, maps, {@link JsonNode}s)
+     */
+    public static StixObject create(String type, java.util.Map<String, ?> properties, StixTimestamp now) {
+        String problem = StixTypeNames.problemWithTypeName(type);
+        if (problem != null) throw new StixFormatException(problem);
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("type", type);
+        json.put("spec_version", "2.1");
+        json.put("id", "");
+        StixType core = StixType.orNull(type);
+        boolean sco = core != null && core.category() == StixCategory.SCO;
+        if (!sco) {
+            json.put("created", now.format());
+            json.put("modified", now.format());
+        }
+        for (Map.Entry<String, ?> property : properties.entrySet()) {
+            json.set(property.getKey(), StixJson.MAPPER.valueToTree(property.getValue()));
+        }
+        StixObject object = new StixObject(json);
+        StixId id = sco ? DeterministicId.compute(object).orElse(null) : null;
+        json.put("id", (id != null ? id : new StixId(type, java.util.UUID.randomUUID())).toString());
+        return object;
+    }
+
+    /**
+     * The next version of this object: a copy with {@code modified} set to {@code modified}
+     * and the given properties replaced. Versioning rules: the object must be versionable
+     * (have {@code created}), not revoked, and {@code modified} must be later than the current one.
+     *
+     * @throws StixFormatException if any rule is broken
+     */
+    public StixObject newVersion(StixTimestamp modified, java.util.Map<String, ?> changes) {
+        if (created().isEmpty()) throw new StixFormatException(rawId() + " has no created timestamp and cannot be versioned");
+        if (revoked()) throw new StixFormatException(rawId() + " is revoked; no new versions may be made");
+        StixTimestamp current = modified().orElseGet(() -> created().orElseThrow());
+        if (!modified.isAfter(current)) {
+            throw new StixFormatException("the new modified " + modified + " must be later than " + current);
+        }
+        ObjectNode copy = json.deepCopy();
+        for (Map.Entry<String, ?> change : changes.entrySet()) {
+            if (change.getKey().equals("id") || change.getKey().equals("type") || change.getKey().equals("created")) {
+                throw new StixFormatException(change.getKey() + " cannot change between versions");
+            }
+            copy.set(change.getKey(), StixJson.MAPPER.valueToTree(change.getValue()));
+        }
+        copy.put("modified", modified.format());
+        return new StixObject(copy);
+    }
+
+    /** The revoked version of this object (revoking is final). @throws StixFormatException as {@link #newVersion} */
+    public StixObject revoke(StixTimestamp modified) {
+        return newVersion(modified, Map.of("revoked", true));
+    }
+
     /** Parses one object from JSON text with default limits. @throws StixParseException */
     public static StixObject parse(String json) {
         return StixJson.withDefaultLimits().parseObject(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -247,6 +308,11 @@ public final class StixObject {
     }
 
     // ---------------------------------------------------------------- serialisation
+
+    /** RFC 8785 canonical JSON: equal for objects that are equal as JSON, whatever their property order. */
+    public String canonicalJson() {
+        return CanonicalJson.of(json);
+    }
 
     /** Compact JSON text. */
     public String toJson() {

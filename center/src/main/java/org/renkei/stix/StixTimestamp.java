@@ -77,7 +77,8 @@ public record StixTimestamp(Instant instant, int fractionDigits) implements Comp
     // Hand-written because this runs several times per object on the ingest path and
     // DateTimeFormatter is several times slower; the LocalDateTime.of call does the
     // calendar checks (month lengths, leap years).
-    private static StixTimestamp tryParse(String s) {
+    /** The parsed timestamp, or {@code null} if {@code s} is not one; for callers that report problems themselves. */
+    static StixTimestamp tryParse(String s) {
         if (s == null) return null;
         int n = s.length();
         if (n < 20 || s.charAt(n - 1) != 'Z') return null;

@@ -84,6 +84,16 @@ public final class StixValidator {
         return findings.list;
     }
 
+    /**
+     * Validates each object of a bundle or envelope, for status reports that list every
+     * failure by position. The result has one entry per object, in order.
+     */
+    public List<ObjectValidation> validateEach(List<StixObject> objects) {
+        List<ObjectValidation> results = new ArrayList<>(objects.size());
+        for (int i = 0; i < objects.size(); i++) results.add(new ObjectValidation(i, objects.get(i), validate(objects.get(i))));
+        return results;
+    }
+
     /** Whether {@code object} has no errors (warnings allowed). */
     public boolean isValid(StixObject object) {
         return ValidationError.noErrors(validate(object));
@@ -140,7 +150,7 @@ public final class StixValidator {
             require(json, "created", f);
         }
         if (core == StixType.EXTENSION_DEFINITION) require(json, "created_by_ref", f);
-        for (Rule rule : rules.values()) if (rule.required()) require(json, rule.name(), f);
+        if (core != null) for (Rule rule : PropertyRules.REQUIRED.get(type)) require(json, rule.name(), f);
 
         for (Map.Entry<String, JsonNode> property : json.properties()) {
             String name = property.getKey();
@@ -150,7 +160,7 @@ public final class StixValidator {
             if (rule != null) {
                 checkValue(rule, name, value, f);
             } else {
-                checkCustomProperty(name, value, core, f);
+                checkCustomProperty(name, value, f);
             }
             switch (name) {
                 case "external_references" -> checkExternalReferences(value, f);
@@ -160,6 +170,8 @@ public final class StixValidator {
             }
         }
         if (json.has("modified") && json.has("created")) order(json, "created", "modified", false, f);
+        millisecondPrecision(json, "created", f);
+        millisecondPrecision(json, "modified", f);
         if (core != null) checkTypeSpecific(core, json, f);
         if (core != null && core.category() == StixCategory.SCO) checkDeterministicId(object, f);
     }
@@ -282,8 +294,7 @@ public final class StixValidator {
             f.error(path, "must be a timestamp string such as 2016-05-12T08:17:27.000Z");
             return;
         }
-        String problem = StixTimestamp.problemWith(value.stringValue());
-        if (problem != null) f.error(path, problem);
+        if (StixTimestamp.tryParse(value.stringValue()) == null) f.error(path, StixTimestamp.problemWith(value.stringValue()));
     }
 
     /** Whether value is a non-empty list (reports otherwise). */
@@ -363,11 +374,26 @@ public final class StixValidator {
         else if (!value.isString()) f.error(path + "." + name, "must be a string");
     }
 
-    private static void checkCustomProperty(String name, JsonNode value, StixType core, Findings f) {
+    /**
+     * STIX 2.1 asks created/modified for at least millisecond precision. Much real content
+     * has whole seconds, and nothing is ambiguous about it, so this is a warning.
+     */
+    private static void millisecondPrecision(ObjectNode json, String name, Findings f) {
+        JsonNode value = json.get(name);
+        if (value == null || !value.isString()) return;
+        StixTimestamp timestamp = StixTimestamp.tryParse(value.stringValue());
+        if (timestamp != null && timestamp.fractionDigits() < 3) {
+            f.warn(name, name + " should have at least millisecond precision (e.g. 2016-05-12T08:17:27.000Z)");
+        }
+    }
+
+    private static void checkCustomProperty(String name, JsonNode value, Findings f) {
         if (!CUSTOM_PROPERTY.matcher(name).matches()) {
             f.error(name, "custom property names must be 3-250 characters of a-z, 0-9 and _ ('" + StixId.abbreviate(name) + "' is not)");
             return;
         }
+        char first = name.charAt(0);
+        if (first < 'a' || first > 'z') f.warn(name, "property names should begin with a letter (STIX 2.1 section 3.1)");
         // whatever the property, a name ending in _ref(s) promises identifiers (spec section 3.1)
         if (name.endsWith("_ref")) reference(name, value, null, f);
         else if (name.endsWith("_refs") && list(name, value, f)) {
@@ -558,9 +584,21 @@ public final class StixValidator {
                 }
                 if (!json.has("src_ref") && !json.has("dst_ref")) f.error("", "network-traffic needs src_ref or dst_ref");
             }
-            case X509_CERTIFICATE -> order(json, "validity_not_before", "validity_not_after", false, f);
+            case X509_CERTIFICATE -> {
+                order(json, "validity_not_before", "validity_not_after", false, f);
+                requireOwnProperty(type, json, f);
+            }
+            case PROCESS -> requireOwnProperty(type, json, f);
             default -> { }
         }
+    }
+
+    /** The spec asks process and x509-certificate objects to say something beyond the common properties. */
+    private static void requireOwnProperty(StixType type, ObjectNode json, Findings f) {
+        for (String name : json.propertyNames()) {
+            if (!PropertyRules.COMMON.containsKey(name)) return;
+        }
+        f.error("", "a " + type.typeName() + " needs at least one property of its own (or an extension)");
     }
 
     private static void checkMarkingDefinition(ObjectNode json, Findings f) {
@@ -593,8 +631,9 @@ public final class StixValidator {
     private static void order(ObjectNode json, String earlier, String later, boolean strict, Findings f) {
         JsonNode a = json.get(earlier), b = json.get(later);
         if (a == null || b == null || !a.isString() || !b.isString()) return;
-        if (!StixTimestamp.isValid(a.stringValue()) || !StixTimestamp.isValid(b.stringValue())) return;
-        int cmp = StixTimestamp.parse(b.stringValue()).compareTo(StixTimestamp.parse(a.stringValue()));
+        StixTimestamp first = StixTimestamp.tryParse(a.stringValue()), second = StixTimestamp.tryParse(b.stringValue());
+        if (first == null || second == null) return; // reported by the timestamp check
+        int cmp = second.compareTo(first);
         if (cmp < 0 || (strict && cmp == 0)) {
             f.error(later, later + " must be " + (strict ? "later than " : "the same as or later than ") + earlier);
         }

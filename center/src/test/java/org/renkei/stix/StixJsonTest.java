@@ -81,7 +81,7 @@ class StixJsonTest {
     @Test
     void rejectsTooManyObjects() {
         StixJson json = StixJson.withLimits(new StixJson.Limits(64, 1000, 2, 1_000_000));
-        assertThatThrownBy(() -> json.parseEnvelope(bytes("{\"objects\":[{},{},{}]}")))
+        assertThatThrownBy(() -> json.parseEnvelope(bytes("{\"objects\":[{},1,{}]}")))
                 .isInstanceOfSatisfying(StixParseException.class, e -> {
                     assertThat(e.kind()).isEqualTo(StixParseException.Kind.TOO_LARGE);
                     assertThat(e.getMessage()).contains("more than 2 objects");
@@ -110,9 +110,19 @@ class StixJsonTest {
     }
 
     @Test
-    void rejectsNonObjectElementsAndNonArrayObjects() {
-        assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(bytes("{\"objects\":[{}, 3]}")))
-                .isInstanceOf(StixParseException.class).hasMessageContaining("objects[1] must be a JSON object");
+    void keepsGoodObjectsAndListsElementsThatAreNotObjects() {
+        StixEnvelope envelope = StixJson.withDefaultLimits().parseEnvelope(
+                bytes("{\"objects\":[3, " + SpecExamples.text("url") + ", [1, [2]], \"s\", null]}"));
+        assertThat(envelope.objects()).singleElement().extracting(StixObject::type).isEqualTo("url");
+        assertThat(envelope.notObjects()).containsExactly(
+                new StixEnvelope.NotAnObject(0, "objects[0] is a number, not a JSON object"),
+                new StixEnvelope.NotAnObject(2, "objects[2] is a list, not a JSON object"),
+                new StixEnvelope.NotAnObject(3, "objects[3] is a string, not a JSON object"),
+                new StixEnvelope.NotAnObject(4, "objects[4] is null, not a JSON object"));
+    }
+
+    @Test
+    void rejectsNonArrayObjects() {
         assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(bytes("{\"objects\":{}}")))
                 .isInstanceOf(StixParseException.class).hasMessageContaining("'objects' must be an array");
         assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(bytes("[]")))
@@ -217,5 +227,24 @@ class StixJsonTest {
         assertThat(SpecExamples.object("language-content").category()).isEqualTo(StixCategory.META);
         assertThat(SpecExamples.object("x-custom-object").category()).isEqualTo(StixCategory.CUSTOM);
         assertThat(SpecExamples.object("new-sdo-by-extension").category()).isEqualTo(StixCategory.SDO);
+    }
+
+    @Test
+    void writesEnvelopeOfStoredJsonWithoutParsing() {
+        List<StixObject> objects = List.of(SpecExamples.object("indicator"), SpecExamples.object("url"));
+        byte[] raw = StixJson.writeEnvelopeOfJson(objects.stream().map(StixObject::toJsonBytes).toList(), true, "p\"2");
+        StixEnvelope back = StixJson.withDefaultLimits().parseEnvelope(raw);
+        assertThat(back.objects()).containsExactlyElementsOf(objects);
+        assertThat(back.more()).isTrue();
+        assertThat(back.next()).isEqualTo("p\"2");
+        assertThat(raw).isEqualTo(StixJson.writeEnvelope(objects, true, "p\"2"));
+        assertThat(new String(StixJson.writeEnvelopeOfJson(List.of(), false, null), StandardCharsets.UTF_8)).isEqualTo("{}");
+    }
+
+    @Test
+    void canonicalJsonIgnoresPropertyOrder() {
+        StixObject a = StixObject.parse("{\"type\":\"x-a\",\"b\":1,\"a\":[2,{\"d\":1,\"c\":2}]}");
+        StixObject b = StixObject.parse("{\"a\":[2,{\"c\":2,\"d\":1}],\"b\":1,\"type\":\"x-a\"}");
+        assertThat(a.canonicalJson()).isEqualTo(b.canonicalJson()).isEqualTo("{\"a\":[2,{\"c\":2,\"d\":1}],\"b\":1,\"type\":\"x-a\"}");
     }
 }

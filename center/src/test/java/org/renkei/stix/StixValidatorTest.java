@@ -122,6 +122,21 @@ class StixValidatorTest {
     }
 
     @Test
+    void warnsAboutCreatedWithoutMilliseconds() {
+        List<ValidationError> findings = VALIDATOR.validate(with("indicator", "created", "\"2016-04-06T20:03:48Z\""));
+        assertThat(ValidationError.noErrors(findings)).isTrue();
+        assertThat(findings).anySatisfy(f -> assertThat(f.toString()).isEqualTo(
+                "warning: created: created should have at least millisecond precision (e.g. 2016-05-12T08:17:27.000Z)"));
+    }
+
+    @Test
+    void warnsAboutCustomPropertyNotStartingWithALetter() {
+        List<ValidationError> findings = VALIDATOR.validate(with("indicator", "_x_score", "1"));
+        assertThat(ValidationError.noErrors(findings)).isTrue();
+        assertThat(findings).anySatisfy(f -> assertThat(f.message()).contains("begin with a letter"));
+    }
+
+    @Test
     void requiresCreatedAndModifiedOnSdo() {
         assertRejected(example("campaign").without("created"), "created", "required");
         assertRejected(example("campaign").without("modified"), "modified", "required");
@@ -195,6 +210,12 @@ class StixValidatorTest {
     @Test
     void rejectsNetworkTrafficWithoutEndpoints() {
         assertRejected(example("network-traffic").without("src_ref").without("dst_ref"), "", "src_ref or dst_ref");
+    }
+
+    @Test
+    void requiresAnOwnPropertyOfProcessAndCertificate() {
+        StixObject bare = StixObject.parse("{\"type\":\"process\",\"spec_version\":\"2.1\",\"id\":\"process--07bc30ad-de4c-4b9a-a9c6-9d2f2a0e7b3c\"}");
+        assertRejected(bare, "", "at least one property of its own");
     }
 
     @Test
@@ -363,5 +384,16 @@ class StixValidatorTest {
     void formatsFindingsForHumans() {
         assertThat(new ValidationError("pattern", "bad").toString()).isEqualTo("pattern: bad");
         assertThat(new ValidationError("", "bad", ValidationError.Severity.WARNING).toString()).isEqualTo("warning: bad");
+    }
+
+    @Test
+    void validatesEachObjectOfAnEnvelopeForStatusReports() {
+        List<StixObject> objects = List.of(example("indicator"), with("indicator", "confidence", "500"),
+                example("url").with("id", "nonsense"));
+        List<ObjectValidation> results = VALIDATOR.validateEach(objects);
+        assertThat(results).extracting(ObjectValidation::isValid).containsExactly(true, false, false);
+        assertThat(results.get(1).errorSummary())
+                .isEqualTo("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f: confidence: must be between 0 and 100");
+        assertThat(results.get(2).errorSummary()).startsWith("objects[2]: id: ");
     }
 }

@@ -5,8 +5,10 @@
  * Precedence, loosest first, follows the spec's operator tables:
  *   observation level: FOLLOWEDBY < OR < AND < qualifiers (WITHIN, REPEATS, START/STOP)
  *   comparison level:  OR < AND
- * Keywords are upper case, as the specification writes them; a property name
- * that collides with a keyword can still be written as a quoted key.
+ * Keywords are case-insensitive, as in the grammar published with the specification
+ * (the spec writes them in upper case). Unlike that grammar, a keyword is also accepted
+ * as a property name in an object path, so that network-traffic:start and
+ * network-traffic:end work unquoted.
  */
 grammar StixPatternGrammar;
 
@@ -49,16 +51,23 @@ comparisonExpressionAnd
     : propTest (AND propTest)*
     ;
 
+// Left-factored so that every decision needs one token of lookahead: the operator is
+// chosen after the object path is read, which lets an error name exactly what was expected
+// at the offending token (instead of the start of the comparison).
 propTest
-    : objectPath NOT? (EQ | NEQ) primitiveLiteral               # equalityTest
-    | objectPath NOT? (GT | LT | GE | LE) orderableLiteral      # orderingTest
-    | objectPath NOT? IN setLiteral                             # setTest
-    | objectPath NOT? LIKE StringLiteral                        # likeTest
-    | objectPath NOT? MATCHES StringLiteral                     # regexTest
-    | objectPath NOT? ISSUBSET StringLiteral                    # isSubsetTest
-    | objectPath NOT? ISSUPERSET StringLiteral                  # isSupersetTest
+    : objectPath NOT? operatorTest                              # pathTest
     | LPAREN comparisonExpression RPAREN                        # groupedTest
     | EXISTS objectPath                                         # existsTest
+    ;
+
+operatorTest
+    : (EQ | NEQ) primitiveLiteral                               # equalityTest
+    | (GT | LT | GE | LE) orderableLiteral                      # orderingTest
+    | IN setLiteral                                             # setTest
+    | LIKE StringLiteral                                        # likeTest
+    | MATCHES StringLiteral                                     # regexTest
+    | ISSUBSET StringLiteral                                    # isSubsetTest
+    | ISSUPERSET StringLiteral                                  # isSupersetTest
     ;
 
 objectPath
@@ -70,18 +79,23 @@ objectType
     ;
 
 firstPathComponent
-    : Identifier
+    : pathName
     | StringLiteral
     ;
 
 pathStep
-    : DOT (Identifier | StringLiteral)                         # keyStep
+    : DOT (pathName | StringLiteral)                           # keyStep
     | LBRACK (IntPosLiteral | IntNegLiteral | ASTERISK) RBRACK  # indexStep
     ;
 
+pathName
+    : Identifier
+    | AND | OR | NOT | FOLLOWEDBY | LIKE | MATCHES | ISSUPERSET | ISSUBSET | EXISTS | IN
+    | START | STOP | SECONDS | TIMES | WITHIN | REPEATS | BoolLiteral
+    ;
+
 setLiteral
-    : LPAREN RPAREN
-    | LPAREN primitiveLiteral (COMMA primitiveLiteral)* RPAREN
+    : LPAREN (primitiveLiteral (COMMA primitiveLiteral)*)? RPAREN
     ;
 
 primitiveLiteral
@@ -102,24 +116,24 @@ orderableLiteral
 
 // ---------------------------------------------------------------- lexer
 
-AND        : 'AND' ;
-OR         : 'OR' ;
-NOT        : 'NOT' ;
-FOLLOWEDBY : 'FOLLOWEDBY' ;
-LIKE       : 'LIKE' ;
-MATCHES    : 'MATCHES' ;
-ISSUPERSET : 'ISSUPERSET' ;
-ISSUBSET   : 'ISSUBSET' ;
-EXISTS     : 'EXISTS' ;
-IN         : 'IN' ;
-START      : 'START' ;
-STOP       : 'STOP' ;
-SECONDS    : 'SECONDS' ;
-TIMES      : 'TIMES' ;
-WITHIN     : 'WITHIN' ;
-REPEATS    : 'REPEATS' ;
+AND        : [Aa] [Nn] [Dd] ;
+OR         : [Oo] [Rr] ;
+NOT        : [Nn] [Oo] [Tt] ;
+FOLLOWEDBY : [Ff] [Oo] [Ll] [Ll] [Oo] [Ww] [Ee] [Dd] [Bb] [Yy] ;
+LIKE       : [Ll] [Ii] [Kk] [Ee] ;
+MATCHES    : [Mm] [Aa] [Tt] [Cc] [Hh] [Ee] [Ss] ;
+ISSUPERSET : [Ii] [Ss] [Ss] [Uu] [Pp] [Ee] [Rr] [Ss] [Ee] [Tt] ;
+ISSUBSET   : [Ii] [Ss] [Ss] [Uu] [Bb] [Ss] [Ee] [Tt] ;
+EXISTS     : [Ee] [Xx] [Ii] [Ss] [Tt] [Ss] ;
+IN         : [Ii] [Nn] ;
+START      : [Ss] [Tt] [Aa] [Rr] [Tt] ;
+STOP       : [Ss] [Tt] [Oo] [Pp] ;
+SECONDS    : [Ss] [Ee] [Cc] [Oo] [Nn] [Dd] [Ss] ;
+TIMES      : [Tt] [Ii] [Mm] [Ee] [Ss] ;
+WITHIN     : [Ww] [Ii] [Tt] [Hh] [Ii] [Nn] ;
+REPEATS    : [Rr] [Ee] [Pp] [Ee] [Aa] [Tt] [Ss] ;
 
-BoolLiteral : 'true' | 'false' ;
+BoolLiteral : [tT] [rR] [uU] [eE] | [fF] [aA] [lL] [sS] [eE] ;
 
 // Prefixed literals come before Identifier so that h'..' is not read as the name "h".
 TimestampLiteral

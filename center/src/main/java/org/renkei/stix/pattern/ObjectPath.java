@@ -50,7 +50,12 @@ public record ObjectPath(String objectType, List<PathStep> steps) {
         return objectType + ":" + propertyPathText();
     }
 
+    private static final java.util.Set<String> KEYWORDS = java.util.Set.of("AND", "OR", "NOT", "FOLLOWEDBY", "LIKE",
+            "MATCHES", "ISSUPERSET", "ISSUBSET", "EXISTS", "IN", "START", "STOP", "SECONDS", "TIMES", "WITHIN", "REPEATS",
+            "TRUE", "FALSE");
+
+    /** Keys that other parsers (the spec's grammar) would read as keywords are printed quoted. */
     private static boolean isKeywordLike(String name) {
-        return name.equals("true") || name.equals("false") || name.chars().allMatch(c -> c >= 'A' && c <= 'Z');
+        return KEYWORDS.contains(name.toUpperCase(java.util.Locale.ROOT));
     }
 }

@@ -49,6 +49,14 @@ public final class StixPatternParser {
             Map.entry("EQ", "'='"),
             Map.entry("NEQ", "'!='"));
 
+    private static final java.util.Set<Integer> KEYWORDS = java.util.Set.of(
+            StixPatternGrammarLexer.AND, StixPatternGrammarLexer.OR, StixPatternGrammarLexer.NOT,
+            StixPatternGrammarLexer.FOLLOWEDBY, StixPatternGrammarLexer.LIKE, StixPatternGrammarLexer.MATCHES,
+            StixPatternGrammarLexer.ISSUPERSET, StixPatternGrammarLexer.ISSUBSET, StixPatternGrammarLexer.EXISTS,
+            StixPatternGrammarLexer.IN, StixPatternGrammarLexer.START, StixPatternGrammarLexer.STOP,
+            StixPatternGrammarLexer.SECONDS, StixPatternGrammarLexer.TIMES, StixPatternGrammarLexer.WITHIN,
+            StixPatternGrammarLexer.REPEATS);
+
     private StixPatternParser() {}
 
     /**
@@ -101,7 +109,11 @@ public final class StixPatternParser {
             return "unterminated or invalid string literal (inside '...' only \\' and \\\\ are valid escapes)";
         }
         List<String> names = new ArrayList<>();
+        // where a name is expected, keywords are allowed too; listing them all would bury the point
+        boolean nameExpected = expected.contains(StixPatternGrammarLexer.Identifier)
+                && expected.contains(StixPatternGrammarLexer.TIMES);
         for (int type : expected.toList()) {
+            if (nameExpected && (KEYWORDS.contains(type) || type == StixPatternGrammarLexer.BoolLiteral)) continue;
             if (type == Token.EOF) names.add("end of pattern");
             else names.add(describeTokenType(type));
         }
@@ -115,11 +127,14 @@ public final class StixPatternParser {
         if (found.getType() == StixPatternGrammarLexer.InvalidCharacter) {
             return "unexpected character '" + found.getText() + "'";
         }
-        return "'" + found.getText() + "'";
+        String text = found.getText().length() <= 60 ? found.getText() : found.getText().substring(0, 57) + "...";
+        // literals carry their own quotes (t'…', h'…', '…')
+        return text.endsWith("'") ? "the literal " + text : "'" + text + "'";
     }
 
     private static String describeTokenType(int type) {
         String symbolic = StixPatternGrammarLexer.VOCABULARY.getSymbolicName(type);
+        if (KEYWORDS.contains(type)) return "'" + symbolic + "'";
         if (symbolic != null && TOKEN_DESCRIPTIONS.containsKey(symbolic)) return TOKEN_DESCRIPTIONS.get(symbolic);
         String literal = StixPatternGrammarLexer.VOCABULARY.getLiteralName(type);
         if (literal != null) return literal;
@@ -227,10 +242,19 @@ public final class StixPatternParser {
 
         private ComparisonExpression test(PropTestContext ctx) {
             return switch (ctx) {
-                case EqualityTestContext t -> new ComparisonExpression.Comparison(path(t.objectPath()), t.NOT() != null,
+                case PathTestContext t -> operatorTest(path(t.objectPath()), t.NOT() != null, t.operatorTest());
+                case GroupedTestContext t -> comparison(t.comparisonExpression());
+                case ExistsTestContext t -> new ComparisonExpression.Exists(path(t.objectPath()));
+                default -> throw new IllegalStateException("unknown comparison form");
+            };
+        }
+
+        private ComparisonExpression operatorTest(ObjectPath path, boolean negated, OperatorTestContext ctx) {
+            return switch (ctx) {
+                case EqualityTestContext t -> new ComparisonExpression.Comparison(path, negated,
                         t.EQ() != null ? ComparisonOperator.EQUAL : ComparisonOperator.NOT_EQUAL,
                         primitive(t.primitiveLiteral()));
-                case OrderingTestContext t -> new ComparisonExpression.Comparison(path(t.objectPath()), t.NOT() != null,
+                case OrderingTestContext t -> new ComparisonExpression.Comparison(path, negated,
                         t.GT() != null ? ComparisonOperator.GREATER
                                 : t.LT() != null ? ComparisonOperator.LESS
                                 : t.GE() != null ? ComparisonOperator.GREATER_OR_EQUAL
@@ -239,20 +263,17 @@ public final class StixPatternParser {
                 case SetTestContext t -> {
                     List<Constant> elements = new ArrayList<>();
                     for (PrimitiveLiteralContext p : t.setLiteral().primitiveLiteral()) elements.add(primitive(p));
-                    yield new ComparisonExpression.Comparison(path(t.objectPath()), t.NOT() != null,
-                            ComparisonOperator.IN, new Constant.SetConstant(elements));
+                    yield new ComparisonExpression.Comparison(path, negated, ComparisonOperator.IN, new Constant.SetConstant(elements));
                 }
-                case LikeTestContext t -> stringTest(t.objectPath(), t.NOT(), ComparisonOperator.LIKE, t.StringLiteral());
-                case RegexTestContext t -> stringTest(t.objectPath(), t.NOT(), ComparisonOperator.MATCHES, t.StringLiteral());
-                case IsSubsetTestContext t -> stringTest(t.objectPath(), t.NOT(), ComparisonOperator.IS_SUBSET, t.StringLiteral());
-                case IsSupersetTestContext t -> stringTest(t.objectPath(), t.NOT(), ComparisonOperator.IS_SUPERSET, t.StringLiteral());
-                case GroupedTestContext t -> comparison(t.comparisonExpression());
-                case ExistsTestContext t -> new ComparisonExpression.Exists(path(t.objectPath()));
-                default -> throw new IllegalStateException("unknown comparison form");
+                case LikeTestContext t -> stringTest(path, negated, ComparisonOperator.LIKE, t.StringLiteral());
+                case RegexTestContext t -> stringTest(path, negated, ComparisonOperator.MATCHES, t.StringLiteral());
+                case IsSubsetTestContext t -> stringTest(path, negated, ComparisonOperator.IS_SUBSET, t.StringLiteral());
+                case IsSupersetTestContext t -> stringTest(path, negated, ComparisonOperator.IS_SUPERSET, t.StringLiteral());
+                default -> throw new IllegalStateException("unknown comparison operator");
             };
         }
 
-        private ComparisonExpression stringTest(ObjectPathContext path, TerminalNode not, ComparisonOperator op,
+        private ComparisonExpression stringTest(ObjectPath path, boolean negated, ComparisonOperator op,
                                                 TerminalNode literal) {
             Constant.StringConstant value = string(literal);
             if (op == ComparisonOperator.MATCHES) {
@@ -262,21 +283,21 @@ public final class StixPatternParser {
                     throw error(literal.getSymbol(), "MATCHES needs a valid regular expression: " + e.getDescription());
                 }
             }
-            return new ComparisonExpression.Comparison(path(path), not != null, op, value);
+            return new ComparisonExpression.Comparison(path, negated, op, value);
         }
 
         private ObjectPath path(ObjectPathContext ctx) {
             String type = ctx.objectType().getText();
-            if (!type.matches("[a-z0-9](?:[a-z0-9]|-(?!-))*")) {
+            if (!isObjectTypeName(type)) {
                 throw error(ctx.objectType().getStart(),
                         "object type '" + type + "' must use only a-z, 0-9 and single hyphens");
             }
             List<ObjectPath.PathStep> steps = new ArrayList<>();
             FirstPathComponentContext first = ctx.firstPathComponent();
-            steps.add(new ObjectPath.PathStep.Key(key(first.Identifier(), first.StringLiteral())));
+            steps.add(new ObjectPath.PathStep.Key(key(first.pathName(), first.StringLiteral())));
             for (PathStepContext step : ctx.pathStep()) {
                 switch (step) {
-                    case KeyStepContext k -> steps.add(new ObjectPath.PathStep.Key(key(k.Identifier(), k.StringLiteral())));
+                    case KeyStepContext k -> steps.add(new ObjectPath.PathStep.Key(key(k.pathName(), k.StringLiteral())));
                     case IndexStepContext i -> {
                         if (i.ASTERISK() != null) {
                             steps.add(new ObjectPath.PathStep.AnyIndex());
@@ -293,17 +314,31 @@ public final class StixPatternParser {
             return new ObjectPath(type, steps);
         }
 
-        private String key(TerminalNode identifier, TerminalNode quoted) {
-            if (quoted != null) return string(quoted).value();
-            if (identifier.getText().indexOf('-') >= 0) {
-                throw error(identifier.getSymbol(),
-                        "property name '" + identifier.getText() + "' contains '-'; quote it as '" + identifier.getText() + "'");
+        /** a-z, 0-9 and single hyphens, as STIX type names are (checked by hand: this runs per comparison). */
+        private static boolean isObjectTypeName(String type) {
+            char previous = '-';
+            for (int i = 0; i < type.length(); i++) {
+                char c = type.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && previous != '-');
+                if (!ok) return false;
+                previous = c;
             }
-            return identifier.getText();
+            return previous != '-';
+        }
+
+        private String key(PathNameContext name, TerminalNode quoted) {
+            if (quoted != null) return string(quoted).value();
+            String text = name.getText();
+            if (text.indexOf('-') >= 0) {
+                throw error(name.getStart(), "property name '" + text + "' contains '-'; quote it as '" + text + "'");
+            }
+            return text;
         }
 
         private Constant primitive(PrimitiveLiteralContext ctx) {
-            if (ctx.BoolLiteral() != null) return new Constant.BooleanConstant(ctx.BoolLiteral().getText().equals("true"));
+            if (ctx.BoolLiteral() != null) {
+                return new Constant.BooleanConstant(ctx.BoolLiteral().getText().equalsIgnoreCase("true"));
+            }
             return orderable(ctx.orderableLiteral());
         }
 
