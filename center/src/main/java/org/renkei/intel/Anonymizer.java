@@ -52,14 +52,11 @@ final class Anonymizer {
     }
 
     /** The identities that stand for the submitter in a submission: its own, and those it declared as creator. */
-    static Set<String> hiddenIdentities(Member submitter, List<ObjectNode> objects) {
+    static Set<String> hiddenIdentities(Member submitter, List<org.renkei.stix.StixObject> objects) {
         Set<String> hidden = new java.util.HashSet<>();
         hidden.add(submitter.identityId());
-        for (ObjectNode o : objects) {
-            JsonNode by = o.get("created_by_ref");
-            if (by != null && by.isString() && by.asString().startsWith("identity--")) {
-                hidden.add(by.asString());
-            }
+        for (var o : objects) {
+            o.stringProperty("created_by_ref").filter(by -> by.startsWith("identity--")).ifPresent(hidden::add);
         }
         return hidden;
     }

@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.renkei.access.AccessPolicy;
 import org.renkei.stix.DeterministicId;
+import org.renkei.stix.StixObject;
 import org.renkei.stix.Tlp;
 import org.renkei.stix.pattern.PatternSyntaxException;
 import org.renkei.stix.pattern.SimpleObservable;
@@ -59,14 +60,15 @@ final class Corroboration {
     }
 
     /** The key of a report, or null when the object is not one we merge. */
-    static String keyOf(ObjectNode o) {
-        String type = text(o, "type");
+    static String keyOf(StixObject o) {
+        String type = o.type();
         if (type == null) {
             return null;
         }
-        if (type.equals("indicator") && "stix".equals(text(o, "pattern_type")) && text(o, "pattern") != null) {
+        String patternText = o.stringProperty("pattern").orElse(null);
+        if (type.equals("indicator") && "stix".equals(o.stringProperty("pattern_type").orElse(null)) && patternText != null) {
             try {
-                StixPattern p = StixPatternParser.parse(text(o, "pattern"));
+                StixPattern p = StixPatternParser.parse(patternText);
                 var simple = p.simpleObservable();
                 if (simple.isPresent() && simple.get().propertyPath().equals("value")
                         && VALUE_TYPES.contains(simple.get().objectType())) {
@@ -77,8 +79,9 @@ final class Corroboration {
                 return null;
             }
         }
-        if (VALUE_TYPES.contains(type) && text(o, "value") != null) {
-            return valueKey(type, text(o, "value"));
+        String value = o.stringProperty("value").orElse(null);
+        if (VALUE_TYPES.contains(type) && value != null) {
+            return valueKey(type, value);
         }
         return null;
     }

@@ -21,6 +21,7 @@ import org.renkei.access.MemberDirectory;
 import org.renkei.access.Principal;
 import org.renkei.access.Sector;
 import org.renkei.bus.EventBus;
+import org.renkei.stix.StixObject;
 import org.renkei.stix.Tlp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,23 +95,33 @@ public final class Ingestor implements AutoCloseable {
      * failures with reasons for refused ones).
      */
     public SubmissionStatus submit(Submission s, List<JsonNode> objects) {
+        List<StixObject> nodes = new ArrayList<>();
+        List<SubmissionStatus.Entry> notObjects = new ArrayList<>();
+        for (int i = 0; i < objects.size(); i++) {
+            if (objects.get(i) instanceof ObjectNode o) {
+                nodes.add(StixObject.of(o));
+            } else {
+                notObjects.add(new SubmissionStatus.Entry(null, null, "objects[" + i + "] is a "
+                        + objects.get(i).getNodeType().name().toLowerCase() + ", not a JSON object"));
+            }
+        }
+        return submit(s, nodes, notObjects);
+    }
+
+    /**
+     * Checks and queues parsed objects; {@code notObjects} are elements of the request that
+     * were not objects at all, reported as failures.
+     */
+    public SubmissionStatus submit(Submission s, List<StixObject> nodes, List<SubmissionStatus.Entry> notObjects) {
         Principal p = s.submitter();
         Member member = members.get(p.memberId());
         boolean anonymous = s.anonymous() != null ? s.anonymous() : member.anonymousByDefault();
-        List<ObjectNode> nodes = new ArrayList<>();
-        List<SubmissionStatus.Entry> failures = new ArrayList<>();
-        for (JsonNode n : objects) {
-            if (n instanceof ObjectNode o) {
-                nodes.add(o);
-            } else {
-                failures.add(new SubmissionStatus.Entry(null, null, "an object must be a JSON object, not "
-                        + n.getNodeType().name().toLowerCase()));
-            }
-        }
+        List<SubmissionStatus.Entry> failures = new ArrayList<>(notObjects);
         Set<String> hidden = anonymous ? Anonymizer.hiddenIdentities(member, nodes) : Set.of();
         List<Prepared> ready = new ArrayList<>();
         List<SubmissionStatus.Entry> successes = new ArrayList<>();
-        for (ObjectNode o : nodes) {
+        int total = nodes.size() + notObjects.size();
+        for (StixObject o : nodes) {
             ObjectChecks.Result r = checks.check(o);
             if (!r.errors().isEmpty()) {
                 failures.add(new SubmissionStatus.Entry(r.id(), r.version(), String.join("; ", r.errors())));
@@ -121,10 +132,10 @@ public final class Ingestor implements AutoCloseable {
                 failures.add(new SubmissionStatus.Entry(r.id(), r.version(), refusal));
                 continue;
             }
-            String original = json.writeValueAsString(o);
+            String original = o.toJson();
             String body = original;
             if (anonymous) {
-                ObjectNode shared = anonymizer.anonymize(o, member, hidden);
+                ObjectNode shared = anonymizer.anonymize(o.json(), member, hidden);
                 if (shared == null) {
                     successes.add(new SubmissionStatus.Entry(r.id(), r.version(),
                             "withheld: it identifies the anonymous submitter"));
@@ -133,10 +144,9 @@ public final class Ingestor implements AutoCloseable {
                 body = json.writeValueAsString(shared);
             }
             int tlp = AccessPolicy.code(r.tlp() == null ? Tlp.AMBER : r.tlp());
-            JsonNode sighted = "sighting".equals(r.type()) ? o.get("sighting_of_ref") : null;
+            String sighted = "sighting".equals(r.type()) ? o.stringProperty("sighting_of_ref").orElse(null) : null;
             ready.add(new Prepared(r.id(), r.versionUs(), r.type(), r.specVersion(), tlp, r.revoked(), body,
-                    anonymous && !body.equals(original) ? original : null, r.version(), Corroboration.keyOf(o),
-                    sighted != null && sighted.isString() ? sighted.asString() : null));
+                    anonymous && !body.equals(original) ? original : null, r.version(), Corroboration.keyOf(o), sighted));
         }
         UUID statusId = UUID.randomUUID();
         Instant now = Instant.now();
@@ -149,7 +159,7 @@ public final class Ingestor implements AutoCloseable {
                 values (:id, :collection, :member, :ts, :status, :total, :sc, :fc, :pc,
                   cast(:successes as jsonb), cast(:failures as jsonb), cast(:pendings as jsonb))""")
                 .bind("id", statusId).bind("collection", s.collection()).bind("member", p.memberId())
-                .bind("ts", now).bind("status", state).bind("total", objects.size())
+                .bind("ts", now).bind("status", state).bind("total", total)
                 .bind("sc", successes.size()).bind("fc", failures.size()).bind("pc", pendings.size())
                 .bind("successes", entries(successes)).bind("failures", entries(failures))
                 .bind("pendings", entries(pendings)).execute());
@@ -157,7 +167,7 @@ public final class Ingestor implements AutoCloseable {
             unwritten.incrementAndGet();
             queue.add(new Job(statusId, p, anonymous, s, ready));
         }
-        return new SubmissionStatus(statusId, s.collection(), p.memberId(), now, state, objects.size(), successes,
+        return new SubmissionStatus(statusId, s.collection(), p.memberId(), now, state, total, successes,
                 failures, pendings);
     }
 
@@ -246,7 +256,7 @@ public final class Ingestor implements AutoCloseable {
                 }
                 List<Prepared> merged = new ArrayList<>();
                 for (Corroboration.Merged m : Corroboration.record(h, reports, sightings, centerIdentity, Instant.now())) {
-                    ObjectChecks.Result r = checks.check(m.object());
+                    ObjectChecks.Result r = checks.check(StixObject.of(m.object()));
                     merged.add(new Prepared(m.id(), r.versionUs(), "indicator", "2.1", m.tlp(), false,
                             json.writeValueAsString(m.object()), null, r.version(), null, null));
                     ids.add(m.id());

@@ -8,7 +8,6 @@ import org.renkei.stix.StixTimestamp;
 import org.renkei.stix.StixValidator;
 import org.renkei.stix.Tlp;
 import org.renkei.stix.ValidationError;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the ingest needs to know of one object: is it valid STIX 2.1 (every error,
@@ -30,8 +29,7 @@ public final class ObjectChecks {
                          boolean revoked, List<String> errors) {
     }
 
-    public Result check(ObjectNode o) {
-        StixObject so = StixObject.of(o);
+    public Result check(StixObject so) {
         List<String> errors = new ArrayList<>();
         for (ValidationError e : validator.validate(so)) {
             if (e.isError()) {

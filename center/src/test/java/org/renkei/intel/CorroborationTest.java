@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.renkei.http.Json;
+import org.renkei.stix.StixObject;
 import tools.jackson.databind.node.ObjectNode;
 
 class CorroborationTest {
@@ -46,26 +47,26 @@ class CorroborationTest {
             "[ipv6-addr:value = '2001:DB8:0:0::1']|sco:ipv6-addr:2001:db8::1",
             "[file:hashes.'SHA-256' = 'aa']|pattern:[file:hashes.'SHA-256' = 'aa']"})
     void samePatternsShareAKey(String pattern, String key) {
-        assertThat(Corroboration.keyOf(indicator(pattern))).isEqualTo(key);
+        assertThat(Corroboration.keyOf(StixObject.of(indicator(pattern)))).isEqualTo(key);
     }
 
     @Test
     void anIndicatorAndAnObservableOfTheSameValueShareAKey() {
         ObjectNode sco = Json.object().put("type", "domain-name").put("value", "evil.example");
-        assertThat(Corroboration.keyOf(sco)).isEqualTo(Corroboration.keyOf(indicator("[domain-name:value = 'evil.example']")));
+        assertThat(Corroboration.keyOf(StixObject.of(sco))).isEqualTo(Corroboration.keyOf(StixObject.of(indicator("[domain-name:value = 'evil.example']"))));
     }
 
     @Test
     void orderOfAndOperandsDoesNotMatter() {
-        String a = Corroboration.keyOf(indicator("[ipv4-addr:value = '192.0.2.1' AND ipv4-addr:value = '192.0.2.2']"));
-        String b = Corroboration.keyOf(indicator("[ipv4-addr:value = '192.0.2.2' AND ipv4-addr:value = '192.0.2.1']"));
+        String a = Corroboration.keyOf(StixObject.of(indicator("[ipv4-addr:value = '192.0.2.1' AND ipv4-addr:value = '192.0.2.2']")));
+        String b = Corroboration.keyOf(StixObject.of(indicator("[ipv4-addr:value = '192.0.2.2' AND ipv4-addr:value = '192.0.2.1']")));
         assertThat(a).isEqualTo(b).startsWith("pattern:");
     }
 
     @Test
     void objectsWeDoNotMergeHaveNoKey() {
-        assertThat(Corroboration.keyOf(Json.object().put("type", "malware"))).isNull();
-        assertThat(Corroboration.keyOf(Json.object().put("type", "indicator").put("pattern_type", "sigma")
-                .put("pattern", "x"))).isNull();
+        assertThat(Corroboration.keyOf(StixObject.of(Json.object().put("type", "malware")))).isNull();
+        assertThat(Corroboration.keyOf(StixObject.of(Json.object().put("type", "indicator").put("pattern_type", "sigma")
+                .put("pattern", "x")))).isNull();
     }
 }

@@ -24,6 +24,9 @@ import org.renkei.intel.StoredObject;
 import org.renkei.intel.Submission;
 import org.renkei.intel.SubmissionStatus;
 import org.renkei.intel.Timestamps;
+import org.renkei.stix.StixEnvelope;
+import org.renkei.stix.StixJson;
+import org.renkei.stix.StixParseException;
 import org.renkei.http.Authenticator;
 import org.renkei.http.Bodies;
 import org.renkei.http.ErrorBodies;
@@ -50,6 +53,8 @@ public final class TaxiiApi implements HttpService {
     private final Authenticator auth;
     private final PageTokens pages;
     private final TaxiiSettings settings;
+    /** Request bodies: one streaming pass, nesting and size limits, duplicate keys refused. */
+    private final StixJson stixJson = StixJson.withDefaultLimits();
 
     public TaxiiApi(org.renkei.access.MemberDirectory members, ObjectStore store, Ingestor ingestor, Authenticator auth,
                     byte[] pageKey, TaxiiSettings settings) {
@@ -319,19 +324,19 @@ public final class TaxiiApi implements HttpService {
                     + (ct.isEmpty() ? "" : " (got '" + ct + "')"));
         }
         byte[] body = Bodies.read(req, settings.maxContentLength());
-        JsonNode root;
+        StixEnvelope envelope;
         try {
-            root = Json.MAPPER.readTree(body);
-        } catch (JacksonException e) {
-            throw new InputException("the body is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")"));
+            envelope = stixJson.parseEnvelope(body);
+        } catch (StixParseException e) {
+            if (e.kind() == StixParseException.Kind.TOO_LARGE) {
+                throw new HttpStatusException(413, e.getMessage());
+            }
+            throw new InputException(e.getMessage());
         }
-        if (root == null || !root.isObject() || !root.has("objects") || !root.get("objects").isArray()) {
-            throw new InputException("the body must be a TAXII envelope: {\"objects\": [ ...STIX objects... ]}");
+        List<SubmissionStatus.Entry> notObjects = new ArrayList<>();
+        for (StixEnvelope.NotAnObject n : envelope.notObjects()) {
+            notObjects.add(new SubmissionStatus.Entry(null, null, n.problem()));
         }
-        List<JsonNode> objects = new ArrayList<>(root.get("objects").size());
-        root.get("objects").forEach(objects::add);
         Boolean anonymous = null;
         String anon = req.headers().first(io.helidon.http.HeaderNames.create("X-Renkei-Anonymous")).orElse(null);
         if (anon != null) {
@@ -341,7 +346,8 @@ public final class TaxiiApi implements HttpService {
                 default -> throw new InputException("X-Renkei-Anonymous", "must be true or false");
             };
         }
-        SubmissionStatus st = ingestor.submit(new Submission(p, c.id(), c.audience(), anonymous, c.tlpRule()), objects);
+        SubmissionStatus st = ingestor.submit(new Submission(p, c.id(), c.audience(), anonymous, c.tlpRule()),
+                envelope.objects(), notObjects);
         send(res, 202, statusJson(st));
     }
 
