@@ -413,18 +413,7 @@ public final class Ingestor implements AutoCloseable {
 
     private String entries(List<SubmissionStatus.Entry> list) {
         ArrayNode a = json.createArrayNode();
-        for (SubmissionStatus.Entry e : list) {
-            ObjectNode o = a.addObject();
-            if (e.id() != null) {
-                o.put("id", e.id());
-            }
-            if (e.version() != null) {
-                o.put("version", e.version());
-            }
-            if (e.message() != null) {
-                o.put("message", e.message());
-            }
-        }
+        SubmissionStatus.appendTo(a, list);
         return json.writeValueAsString(a);
     }
 

@@ -13,7 +13,7 @@ class DatabaseTest {
 
     @Test
     void migratesOnOpenAndOnlyOnce() {
-        try (var scratch = ThrowawayDatabase.create(PostgresFlavour.EMBEDDED)) {
+        try (var scratch = ThrowawayDatabase.create(PostgresFlavour.EMBEDDED, java.util.List.of())) {
             DatabaseSettings settings = DatabaseSettings.of(scratch.jdbcUrl())
                     .withCredentials(scratch.user(), null).withMigrations(PROBE);
             try (var db = Database.open(settings)) {

@@ -371,27 +371,12 @@ public final class TaxiiApi implements HttpService {
         o.put("request_timestamp", Timestamps.format(Timestamps.micros(st.requestTimestamp())));
         o.put("total_count", st.totalCount());
         o.put("success_count", st.successes().size());
-        entries(o.putArray("successes"), st.successes());
+        SubmissionStatus.appendTo(o.putArray("successes"), st.successes());
         o.put("failure_count", st.failures().size());
-        entries(o.putArray("failures"), st.failures());
+        SubmissionStatus.appendTo(o.putArray("failures"), st.failures());
         o.put("pending_count", st.pendings().size());
-        entries(o.putArray("pendings"), st.pendings());
+        SubmissionStatus.appendTo(o.putArray("pendings"), st.pendings());
         return o;
-    }
-
-    private static void entries(ArrayNode a, List<SubmissionStatus.Entry> list) {
-        for (SubmissionStatus.Entry e : list) {
-            ObjectNode r = a.addObject();
-            if (e.id() != null) {
-                r.put("id", e.id());
-            }
-            if (e.version() != null) {
-                r.put("version", e.version());
-            }
-            if (e.message() != null) {
-                r.put("message", e.message());
-            }
-        }
     }
 
     // --- filters and paging ---
