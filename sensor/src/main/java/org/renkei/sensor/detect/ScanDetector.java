@@ -220,7 +220,7 @@ public final class ScanDetector implements AutoCloseable {
         var m = table.mem;
         long cap = table.capacity();
         long totalPackets = 0, totalBytes = 0;
-        try (SlotTable sources = new SlotTable(Math.max(16, table.size()), 256)) {
+        try (SlotTable sources = new SlotTable(Math.max(16, table.size()), 256, (long) (table.size() / 0.7) + 16)) {
             var sm = sources.mem;
             for (long i = 0; i < cap; i++) {
                 if (!table.used(i)) continue;
@@ -229,6 +229,7 @@ public final class ScanDetector implements AutoCloseable {
                 if (ivPackets == 0) continue;
                 int c = m.get(SlotTable.INT, off + 16);
                 long so = sources.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), c >>> 24);
+                sm = sources.mem; // pre-sized so it should not grow, but never keep a segment across an insert
                 long ivBytes = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
                 totalPackets += ivPackets;
                 totalBytes += ivBytes;

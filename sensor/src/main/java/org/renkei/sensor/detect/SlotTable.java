@@ -33,19 +33,24 @@ final class SlotTable implements AutoCloseable {
      *        than 70 % full, up to the next power of two ≥ maxEntries / 0.7 slots
      */
     SlotTable(long maxEntries, int slotSize) {
+        this(maxEntries, slotSize, 1L << 12);
+    }
+
+    /** @param initialSlots starting capacity (rounded up to a power of two, at most the bound's) */
+    SlotTable(long maxEntries, int slotSize, long initialSlots) {
         if (Integer.bitCount(slotSize) != 1 || slotSize < 32) throw new IllegalArgumentException("slot size must be a power of two ≥ 32");
         long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / 0.7)) * 2 - 1);
         this.maxCapacity = maxCap;
         this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
         this.slotShift = Integer.numberOfTrailingZeros(slotSize);
-        allocate(Math.min(maxCap, 1L << 12));
+        allocate(Math.min(maxCap, Long.highestOneBit(Math.max(16, initialSlots) * 2 - 1)));
     }
 
     private void allocate(long cap) {
         this.capacity = cap;
         this.mask = cap - 1;
         this.arena = Arena.ofShared();
-        this.mem = arena.allocate(cap << slotShift, 64);
+        this.mem = NativeMemory.allocate(arena, cap << slotShift);
     }
 
     /** Doubles the table and reinserts every entry; offsets handed out before are invalid after. */
