@@ -24,26 +24,27 @@ SENSOR=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" org.r
 [ -f "$FILE" ] || "${SENSOR[@]}" synth --out "$FILE" --syn-workload "$N" --sources 2000000
 cat "$FILE" > /dev/null # into the page cache
 
-measure() { # name, command...: prints "seconds maxRSS_KB"
+measure() { # name, command...: prints "wall_seconds maxRSS_KB cpu_seconds"
   local name=$1; shift
-  local t0 t1 rss
-  t0=$(date +%s.%N)
-  rss=$( { /usr/bin/time -f "%M" "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -n1 )
-  t1=$(date +%s.%N)
-  echo "$(echo "$t1 - $t0" | bc -l) $rss"
+  local out="${TMPDIR:-/tmp}/renkei-compare-$name.time"
+  /usr/bin/time -o "$out" -f "%e %M %U %S" "$@" > /dev/null 2>&1
+  read -r wall rss user sys < "$out"
+  echo "$wall $rss $(echo "$user + $sys" | bc -l)"
 }
 have_time() { [ -x /usr/bin/time ] || { echo "compare: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }; }
 have_time
 echo "capture: $FILE ($N packets, $(du -h "$FILE" | cut -f1)); load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-read -r T_PCAP M_PCAP < <(measure tcpdump tcpdump -r "$FILE" -w /dev/null)
-read -r T_OURS M_OURS < <(measure analyze "${SENSOR[@]}" analyze "$FILE" --json)
+read -r T_PCAP M_PCAP C_PCAP < <(measure tcpdump tcpdump -r "$FILE" -w /dev/null)
+read -r T_OURS M_OURS C_OURS < <(measure analyze "${SENSOR[@]}" analyze "$FILE" --json)
 if [ "${TSHARK:-1}" != 0 ]; then
-  read -r T_TSHARK M_TSHARK < <(measure tshark tshark -r "$FILE" -T fields -e ip.src -e ip.dst -e tcp.dstport)
+  read -r T_TSHARK M_TSHARK C_TSHARK < <(measure tshark tshark -r "$FILE" -T fields -e ip.src -e ip.dst -e tcp.dstport)
 fi
 pps() { echo "$N / $1" | bc -l; }
-printf "%-34s %10.2f s %14.0f packets/s %8d MB\n" "tcpdump -r FILE -w /dev/null" "$T_PCAP" "$(pps "$T_PCAP")" $((M_PCAP / 1024))
-[ -n "${T_TSHARK:-}" ] && printf "%-34s %10.2f s %14.0f packets/s %8d MB\n" "tshark -T fields (ip.src ip.dst tcp.dstport)" "$T_TSHARK" "$(pps "$T_TSHARK")" $((M_TSHARK / 1024))
-printf "%-34s %10.2f s %14.0f packets/s %8d MB\n" "renkei-sensor analyze --json" "$T_OURS" "$(pps "$T_OURS")" $((M_OURS / 1024))
-printf "ours / libpcap bare read: %.2f\n" "$(echo "$T_PCAP / $T_OURS" | bc -l)"
-[ -n "${T_TSHARK:-}" ] && printf "ours / tshark:            %.1f x\n" "$(echo "$T_TSHARK / $T_OURS" | bc -l)"
+row() { printf "%-46s %8.2f s wall %12.0f pkt/s  %8.2f s CPU %12.0f pkt/CPU-s %7d MB\n" "$1" "$2" "$(pps "$2")" "$3" "$(pps "$3")" $(($4 / 1024)); }
+row "tcpdump -r FILE -w /dev/null" "$T_PCAP" "$C_PCAP" "$M_PCAP"
+[ -n "${T_TSHARK:-}" ] && row "tshark -T fields -e ip.src -e ip.dst -e tcp.dstport" "$T_TSHARK" "$C_TSHARK" "$M_TSHARK"
+row "renkei-sensor analyze FILE --json" "$T_OURS" "$C_OURS" "$M_OURS"
+printf "ours / libpcap bare read: %.2f (wall)  %.2f (CPU)\n" "$(echo "$T_PCAP / $T_OURS" | bc -l)" "$(echo "$C_PCAP / $C_OURS" | bc -l)"
+[ -n "${T_TSHARK:-}" ] && printf "ours / tshark:            %.1f x (wall)  %.1f x (CPU)\n" "$(echo "$T_TSHARK / $T_OURS" | bc -l)" "$(echo "$C_TSHARK / $C_OURS" | bc -l)"
+echo "(our CPU time includes JVM start-up, JIT and GC threads; wall time on a shared machine includes waiting for a core)"
 exit 0

@@ -9,7 +9,6 @@ import org.renkei.sensor.classify.PacketClassifier;
 import org.renkei.sensor.detect.DosDetector;
 import org.renkei.sensor.detect.ScanDetector;
 import org.renkei.sensor.pcap.CaptureReader;
-import org.renkei.sensor.pcap.PacketRecord;
 import org.renkei.sensor.report.CaptureAnalyzer;
 import org.renkei.sensor.synth.TrafficSynthesizer;
 
@@ -31,14 +30,13 @@ public final class CpuTimeBenchmark {
         if (!Files.exists(file)) TrafficSynthesizer.writeSynWorkload(file, packets, sources, 100_000, 42);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         PacketClassifier classifier = PacketClassifier.builtIn();
-        PacketRecord r = new PacketRecord();
         try (CaptureAnalyzer analyzer = new CaptureAnalyzer(new CaptureAnalyzer.Config(new ScanDetector.Config(100, 480, 4_000_000),
                 DosDetector.Config.defaults(), 65536, 20), classifier)) {
             for (int pass = 0; pass < passes; pass++) {
                 long cpu0 = mx.getCurrentThreadCpuTime();
                 long wall0 = System.nanoTime();
                 try (CaptureReader reader = CaptureReader.open(file)) {
-                    while (reader.next(r)) analyzer.accept(r);
+                    analyzer.readAll(reader, "bench", null);
                 }
                 long cpu = mx.getCurrentThreadCpuTime() - cpu0;
                 long wall = System.nanoTime() - wall0;
