@@ -22,8 +22,7 @@ final class NativeMemory {
     static {
         MethodHandle mmap = null, munmap = null, madvise = null;
         try {
-            if (System.getProperty("os.name", "").toLowerCase().contains("linux")
-                    && !"false".equals(System.getProperty("renkei.sensor.hugepages"))) {
+            if (System.getProperty("os.name", "").toLowerCase().contains("linux")) {
                 Linker linker = Linker.nativeLinker();
                 var lookup = linker.defaultLookup();
                 mmap = linker.downcallHandle(lookup.find("mmap").orElseThrow(), FunctionDescriptor.of(ValueLayout.ADDRESS,
@@ -41,6 +40,9 @@ final class NativeMemory {
         MADVISE = madvise;
     }
 
+    /** {@code -Drenkei.sensor.hugepages=false} keeps 4 KiB pages (still lazily zeroed by mmap). */
+    private static final boolean HUGE_PAGES = !"false".equals(System.getProperty("renkei.sensor.hugepages"));
+
     private NativeMemory() {
     }
 
@@ -55,7 +57,9 @@ final class NativeMemory {
             long aligned = (base + HUGE_PAGE - 1) & -HUGE_PAGE;
             MemorySegment whole = raw.reinterpret(length, arena, NativeMemory::unmap);
             MemorySegment usable = whole.asSlice(aligned - base, bytes);
-            int ignored = (int) MADVISE.invokeExact(usable, bytes, MADV_HUGEPAGE);
+            if (HUGE_PAGES) {
+                int ignored = (int) MADVISE.invokeExact(usable, bytes, MADV_HUGEPAGE);
+            }
             return usable;
         } catch (Throwable e) {
             return arena.allocate(bytes, 64);

@@ -127,7 +127,7 @@ final class SlotTable implements AutoCloseable {
                     dropped++;
                     return -1;
                 }
-                zero(off);
+                // Empty slots are all zero already (fresh memory, and delete() zeroes the hole it leaves).
                 mem.set(LONG, off, a);
                 mem.set(LONG, off + 8, b);
                 mem.set(INT, off + 16, c);
