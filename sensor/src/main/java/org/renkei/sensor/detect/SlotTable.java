@@ -13,13 +13,21 @@ import java.lang.foreign.ValueLayout;
  * <p>Layout of every slot: a at 0, b at 8, c at 16; the caller owns bytes 20.. slotSize.
  */
 final class SlotTable implements AutoCloseable {
-    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    // Unaligned layouts: slots are aligned by construction, and the aligned layouts' per-access
+    // alignment check showed up as the top frame of the profile.
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
-    static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT;
+    static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     private Arena arena;
     MemorySegment mem;
+    /**
+     * One byte per slot: 0 = empty, else 0x80 | top 7 hash bits. Probing reads these (64
+     * slots per cache line, mostly cache-resident) and touches a slot's 128 bytes only on a
+     * tag match, so unsuccessful searches (new keys, keys dropped at the bound) cost one line.
+     */
+    private byte[] tags;
     private final int slotShift;
     private long mask;
     private long capacity;
@@ -33,34 +41,42 @@ final class SlotTable implements AutoCloseable {
      *        than 70 % full, up to the next power of two ≥ maxEntries / 0.7 slots
      */
     SlotTable(long maxEntries, int slotSize) {
+        this(maxEntries, slotSize, 1L << 12);
+    }
+
+    /** @param initialSlots starting capacity (rounded up to a power of two, at most the bound's) */
+    SlotTable(long maxEntries, int slotSize, long initialSlots) {
         if (Integer.bitCount(slotSize) != 1 || slotSize < 32) throw new IllegalArgumentException("slot size must be a power of two ≥ 32");
         long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / 0.7)) * 2 - 1);
         this.maxCapacity = maxCap;
         this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
         this.slotShift = Integer.numberOfTrailingZeros(slotSize);
-        allocate(Math.min(maxCap, 1L << 12));
+        allocate(Math.min(maxCap, Long.highestOneBit(Math.max(16, initialSlots) * 2 - 1)));
     }
 
     private void allocate(long cap) {
         this.capacity = cap;
         this.mask = cap - 1;
         this.arena = Arena.ofShared();
-        this.mem = arena.allocate(cap << slotShift, 64);
+        this.mem = NativeMemory.allocate(arena, cap << slotShift);
+        this.tags = new byte[Math.toIntExact(cap)];
     }
 
     /** Doubles the table and reinserts every entry; offsets handed out before are invalid after. */
     private void grow() {
         Arena oldArena = arena;
         MemorySegment old = mem;
+        byte[] oldTags = tags;
         long oldCap = capacity;
         allocate(capacity * 2);
         long slot = 1L << slotShift;
         for (long i = 0; i < oldCap; i++) {
+            if (oldTags[(int) i] == 0) continue;
             long off = i << slotShift;
-            int c = old.get(INT, off + 16);
-            if (c == 0) continue;
-            long j = hash(old.get(LONG, off), old.get(LONG, off + 8), c) & mask;
-            while (mem.get(INT, (j << slotShift) + 16) != 0) j = (j + 1) & mask;
+            long h = hash(old.get(LONG, off), old.get(LONG, off + 8), old.get(INT, off + 16));
+            long j = h & mask;
+            while (tags[(int) j] != 0) j = (j + 1) & mask;
+            tags[(int) j] = tag(h);
             MemorySegment.copy(old, off, mem, j << slotShift, slot);
         }
         oldArena.close();
@@ -111,16 +127,20 @@ final class SlotTable implements AutoCloseable {
      */
     long findOrInsert(long a, long b, int c) {
         if (size >= capacity * 7 / 10 && capacity < maxCapacity) grow();
-        long i = hash(a, b, c) & mask;
+        long h = hash(a, b, c);
+        byte t = tag(h);
+        long i = h & mask;
+        byte[] tg = tags;
         while (true) {
-            long off = i << slotShift;
-            int sc = mem.get(INT, off + 16);
-            if (sc == 0) {
+            byte st = tg[(int) i];
+            if (st == 0) {
                 if (size >= maxEntries) {
                     dropped++;
                     return -1;
                 }
-                zero(off);
+                long off = i << slotShift;
+                // Empty slots are all zero already (fresh memory, and delete() zeroes the hole it leaves).
+                tg[(int) i] = t;
                 mem.set(LONG, off, a);
                 mem.set(LONG, off + 8, b);
                 mem.set(INT, off + 16, c);
@@ -128,9 +148,12 @@ final class SlotTable implements AutoCloseable {
                 lastInserted = true;
                 return off;
             }
-            if (sc == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) {
-                lastInserted = false;
-                return off;
+            if (st == t) {
+                long off = i << slotShift;
+                if (mem.get(INT, off + 16) == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) {
+                    lastInserted = false;
+                    return off;
+                }
             }
             i = (i + 1) & mask;
         }
@@ -138,13 +161,24 @@ final class SlotTable implements AutoCloseable {
 
     boolean lastInserted;
 
+    private static byte tag(long h) {
+        return (byte) (0x80 | (h >>> 57));
+    }
+
+    /** Loads the key's tag and home slot (both cache lines) without changing anything. */
+    int touch(long a, long b, int c) {
+        long i = hash(a, b, c) & mask;
+        long off = i << slotShift;
+        return tags[(int) i] + mem.get(INT, off + 16) + (slotShift > 6 ? mem.get(INT, off + 64) : 0);
+    }
+
     private void zero(long off) {
         long end = off + (1L << slotShift);
         for (long o = off; o < end; o += 8) mem.set(LONG, o, 0L);
     }
 
     boolean used(long index) {
-        return mem.get(INT, (index << slotShift) + 16) != 0;
+        return tags[(int) index] != 0;
     }
 
     /**
@@ -157,17 +191,18 @@ final class SlotTable implements AutoCloseable {
         long slot = 1L << slotShift;
         while (true) {
             j = (j + 1) & mask;
+            if (tags[(int) j] == 0) break;
             long offJ = j << slotShift;
-            int c = mem.get(INT, offJ + 16);
-            if (c == 0) break;
-            long home = hash(mem.get(LONG, offJ), mem.get(LONG, offJ + 8), c) & mask;
+            long home = hash(mem.get(LONG, offJ), mem.get(LONG, offJ + 8), mem.get(INT, offJ + 16)) & mask;
             // Move j into the hole unless its home lies cyclically in (hole, j].
             boolean stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
             if (stays) continue;
             MemorySegment.copy(mem, offJ, mem, hole << slotShift, slot);
+            tags[(int) hole] = tags[(int) j];
             hole = j;
         }
         zero(hole << slotShift);
+        tags[(int) hole] = 0;
         size--;
     }
 

@@ -175,11 +175,14 @@ public final class LiveSensor implements AutoCloseable {
      * everything until the drain timeout. Returns true when the spool is empty.
      */
     public boolean finish() throws InterruptedException {
-        timer.shutdownNow();
-        cut(true);
+        timer.shutdown();
+        timer.awaitTermination(10, TimeUnit.SECONDS); // a cut in progress completes
         stopping = true;
-        senderThread.interrupt();
-        senderThread.join(5000);
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        senderThread.join(35_000); // a send in progress completes (HTTP timeout 30 s)
+        cut(true);
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         while (true) {
             if (sender.sendPending()) return true;

@@ -58,11 +58,12 @@ public final class ObservationSender {
     }
 
     /**
-     * Tries to send everything spooled; stops at the first retryable failure.
+     * Tries to send everything spooled; stops at the first retryable failure. Synchronized:
+     * the sender thread and the final drain never post the same batch concurrently.
      *
      * @return true when the spool is empty afterwards
      */
-    public boolean sendPending() throws InterruptedException {
+    public synchronized boolean sendPending() throws InterruptedException {
         List<Path> pending;
         try {
             pending = spool.pending();
@@ -102,6 +103,8 @@ public final class ObservationSender {
             fail("center answered " + status + (status == 401 || status == 403 ? " (check --token and the sensor's role)" : "")
                     + " for " + batch.getFileName());
             return false;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true; // acknowledged meanwhile (e.g. by a previous run sharing the spool): nothing to send
         } catch (IOException e) {
             fail("cannot reach " + endpoint + ": " + e.getMessage());
             return false;

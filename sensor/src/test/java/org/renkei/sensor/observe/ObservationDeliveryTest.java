@@ -174,4 +174,23 @@ class ObservationDeliveryTest {
         assertThat(b.dosEvents()).isNotEmpty();
         assertThat(authorizations).containsOnly("Bearer tok");
     }
+
+    @Test
+    void followsADirectoryOfRotatingCapturesAndRemembersWhatItRead() throws Exception {
+        Path watch = Files.createDirectories(dir.resolve("captures"));
+        TrafficSynthesizer.write(watch.resolve("dn-0001.pcap"), new TrafficSynthesizer.Config(1, 300, 3, 0, 0, 0, 0, 100, 1, 2));
+        TrafficSynthesizer.write(watch.resolve("dn-0002.pcap"), new TrafficSynthesizer.Config(2, 300, 3, 0, 0, 0, 0, 100, 1, 2));
+        Files.writeString(watch.resolve(".partial"), "hidden files are ignored");
+        LiveSensor.Config config = new LiveSensor.Config("dir-sensor", Duration.ofHours(1), 100, center(), "tok", dir.resolve("spool"),
+                Duration.ofSeconds(20), CaptureAnalyzer.Config.defaults());
+        try (LiveSensor sensor = new LiveSensor(config, PacketClassifier.builtIn(), m -> { })) {
+            // The newest file counts as still being written until it is two intervals old, so one pass reads only the first.
+            AtomicInteger passes = new AtomicInteger();
+            sensor.follow(watch, () -> passes.getAndIncrement() < 1);
+            assertThat(Files.readAllLines(dir.resolve("spool").resolve("files-read.txt"))).containsExactly("dn-0001.pcap");
+            assertThat(sensor.finish()).isTrue();
+        }
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).packets()).isGreaterThan(100);
+    }
 }

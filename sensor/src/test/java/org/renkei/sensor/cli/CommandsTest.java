@@ -1,0 +1,89 @@
+package org.renkei.sensor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.renkei.sensor.observe.Json;
+
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+
+class CommandsTest {
+    @TempDir Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            CommandLine cl = new CommandLine(new SensorMain());
+            cl.setOut(new PrintWriter(out));
+            int code = cl.execute(args);
+            return new Run(code, out.toString(), err.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void synthThenAnalyzeAsJson() throws Exception {
+        Path pcap = dir.resolve("s.pcap");
+        assertThat(run("synth", "--out", pcap.toString(), "--seed", "3").code()).isZero();
+        assertThat(Files.exists(Path.of(pcap + ".labels.json"))).isTrue();
+        Run r = run("analyze", pcap.toString(), "--json");
+        assertThat(r.code()).isZero();
+        JsonNode report = Json.MAPPER.readTree(r.out());
+        assertThat(report.get("packets").asLong()).isGreaterThan(10_000);
+        assertThat(report.get("campaigns").size()).isPositive();
+        assertThat(report.get("dos_attacks").size()).isPositive();
+        assertThat(report.get("fingerprints").toString()).contains("mirai", "masscan", "zmap", "large-scale-scanner");
+        assertThat(report.get("malformed_records_skipped").toString()).contains("truncated_record");
+    }
+
+    @Test
+    void textReportNamesEverySection() throws Exception {
+        Path pcap = dir.resolve("s.pcap");
+        run("synth", "--out", pcap.toString());
+        String out = run("analyze", pcap.toString()).out();
+        assertThat(out).contains("Packets:", "Time span:", "Protocols:", "Top TCP ports:", "Top sources:", "Fingerprints:",
+                "Scan campaigns:", "DoS victims:", "Malformed records skipped:");
+    }
+
+    @Test
+    void unreadableInputGivesAOneLineErrorAndNonZeroExit() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not a capture");
+        Run r = run("analyze", text.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown magic number").doesNotContain("Exception").doesNotContain("\tat ");
+        Run missing = run("analyze", dir.resolve("nope.pcap").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such file");
+    }
+
+    @Test
+    void sensorRefusesToStartWithoutAToken() {
+        Run r = run("sensor", "--center", "http://127.0.0.1:9", "--token", "");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no token");
+    }
+
+    @Test
+    void commandClassesHavePublicNoArgConstructorsForTheCentersCli() throws Exception {
+        for (Class<?> c : new Class<?>[] {AnalyzeCommand.class, SynthCommand.class, SensorCommand.class}) {
+            assertThat(c.getConstructor().newInstance()).isInstanceOf(java.util.concurrent.Callable.class);
+            assertThat(c.getAnnotation(CommandLine.Command.class)).isNotNull();
+        }
+    }
+}
