@@ -127,7 +127,7 @@ public final class LatencyBench {
     private static void pollUntilVisible(HttpClient http, String base, String collection, String token, String id,
                                          long sent, int pollMs, long[] out, int k) {
         HttpRequest req = BenchSupport.request(base, "/taxii2/api1/collections/" + collection
-                + "/objects/?match[id]=" + id, token).GET().build();
+                + "/objects/?match%5Bid%5D=" + id, token).GET().build();
         long give_up = sent + TimeUnit.SECONDS.toNanos(10);
         try {
             while (System.nanoTime() < give_up) {
