@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <pre>
  * java -cp ... org.renkei.bench.IngestBench --base http://127.0.0.1:PORT --token T --collection member-ID
- *      --count 200000 [--batch 5000] [--connections 4] [--window 16] [--seed 1] [--first 0] [--label embedded]
+ *      --count 200000 [--batch 5000] [--connections 4] [--window 16] [--seed 1] [--first 0] [--poll-ms 50] [--label embedded]
  * </pre>
  */
 public final class IngestBench {
@@ -39,6 +39,7 @@ public final class IngestBench {
         long seed = Long.parseLong(a.get("seed", "1"));
         long first = Long.parseLong(a.get("first", "0"));
         String label = a.get("label", "ingest");
+        int pollMs = a.integer("poll-ms", 50);
         // Pre-generating keeps the client's JSON building out of the timed section; for
         // multi-hundred-MB loads we build each envelope just before sending instead.
         boolean pregenerate = Boolean.parseBoolean(a.get("pregenerate", String.valueOf(count <= 300_000)));
@@ -106,7 +107,10 @@ public final class IngestBench {
                     }
                     break;
                 }
-                Thread.sleep(5);
+                // Each status read costs the server a parse and re-serialisation of up to
+                // --batch entries (see the profile in bench/center/README.md): poll gently so
+                // the client does not eat the CPU it is measuring. Worst-case error: one interval.
+                Thread.sleep(pollMs);
             }
             inFlight.release();
             done += Math.min(batch, count - (long) e * batch);
