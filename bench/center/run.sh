@@ -55,6 +55,7 @@ while [ $# -gt 0 ]; do
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
+thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 say() { printf '\n== %s  %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 
@@ -183,7 +184,7 @@ if wants ingest || wants get || wants latency; then
     say "ingest into the embedded store: $INGEST_COUNT indicators, envelopes of $BATCH, $CONNECTIONS connections"
     run_ingest ingest-embedded "$INGEST_COUNT" 1
     r=$(result ingest-embedded "$WORK/ingest-embedded.out" rate)
-    ROWS+=("| ingest, embedded PostgreSQL | $(printf "%'d" "$INGEST_COUNT") indicators, TAXII POST, envelopes of $BATCH, $CONNECTIONS connections | **$(printf "%'d" "$r") objects/s** (durable: first POST → last status complete) | ≥ 20,000/s |")
+    ROWS+=("| ingest, embedded PostgreSQL | $(thousands "$INGEST_COUNT") indicators, TAXII POST, envelopes of $BATCH, $CONNECTIONS connections | **$(thousands "$r") objects/s** (durable: first POST → last status complete) | ≥ 20,000/s |")
     loaded=$INGEST_COUNT
   fi
   if wants get; then
@@ -192,7 +193,7 @@ if wants ingest || wants get || wants latency; then
       say "loading the store to $STORE_SIZE objects through the same TAXII POST path ($rest more)"
       run_ingest load-embedded "$rest" 2
       r=$(result load-embedded "$WORK/load-embedded.out" rate)
-      ROWS+=("| load to $(printf "%'d" "$STORE_SIZE"), embedded | $(printf "%'d" "$rest") more indicators, same path, built on the fly | $(printf "%'d" "$r") objects/s | — |")
+      ROWS+=("| load to $(thousands "$STORE_SIZE"), embedded | $(thousands "$rest") more indicators, same path, built on the fly | $(thousands "$r") objects/s | — |")
     fi
     # A server in steady state has planner statistics for its table; right after a bulk
     # load it may not (autovacuum analyzes within a minute or two), and the GET plan is
@@ -215,7 +216,7 @@ if wants ingest || wants get || wants latency; then
     rps=$(awk '/^Requests\/sec/{print $2}' "$WORK/wrk.out")
     pct() { awk -v p="$1" '$1==p{print $2}' "$WORK/wrk.out"; }
     non2xx=$(awk '/Non-2xx/{print $NF}' "$WORK/wrk.out"); non2xx=${non2xx:-0}
-    ROWS+=("| TAXII GET, 100-object page, match[type]=indicator | wrk -t2 -c50 -d$WRK_DURATION on $(printf "%'d" "$STORE_SIZE") objects (non-2xx: $non2xx; autoanalyzed: $analyzed after ${waited}s) | **$rps req/s**; p50 $(pct 50%), p90 $(pct 90%), p99 $(pct 99%) | ≥ 5,000 req/s, p99 < 20 ms |")
+    ROWS+=("| TAXII GET, 100-object page, match[type]=indicator | wrk -t2 -c50 -d$WRK_DURATION on $(thousands "$STORE_SIZE") objects (non-2xx: $non2xx; autoanalyzed: $analyzed after ${waited}s) | **$rps req/s**; p50 $(pct 50%), p90 $(pct 90%), p99 $(pct 99%) | ≥ 5,000 req/s, p99 < 20 ms |")
   fi
   if wants latency; then
     STORED=$(psql -h 127.0.0.1 -p "$DBPORT" -U postgres -d renkei -qAt -c "select count(*) from stix_object")
@@ -227,7 +228,7 @@ if wants ingest || wants get || wants latency; then
       --count "$LATENCY_COUNT" --interval-ms 20 --mode taxii --seed 8 --label latency2 | tee -a "$WORK/latency.out"
     f="$WORK/latency.out"
     lrow() { # label what target
-      ROWS+=("| latency: POST → $2 | $(result "$1" "$f" seen)/$LATENCY_COUNT objects, one every 20 ms, store of $(printf "%'d" "$STORED") | p50 $(result "$1" "$f" p50_ms) ms, p90 $(result "$1" "$f" p90_ms) ms, p99 **$(result "$1" "$f" p99_ms) ms**, max $(result "$1" "$f" max_ms) ms | $3 |")
+      ROWS+=("| latency: POST → $2 | $(result "$1" "$f" seen)/$LATENCY_COUNT objects, one every 20 ms, store of $(thousands "$STORED") | p50 $(result "$1" "$f" p50_ms) ms, p90 $(result "$1" "$f" p90_ms) ms, p99 **$(result "$1" "$f" p99_ms) ms**, max $(result "$1" "$f" max_ms) ms | $3 |")
     }
     lrow latency_sse "event on SSE (pass 1)" "p99 < 100 ms"
     lrow latency_post "202 answer (pass 1)" "—"
@@ -248,7 +249,7 @@ if wants pg; then
   say "ingest into PostgreSQL at $PG_HOST:$PG_PORT: $PG_COUNT indicators, envelopes of $BATCH, $CONNECTIONS connections"
   run_ingest ingest-pg "$PG_COUNT" 3
   r=$(result ingest-pg "$WORK/ingest-pg.out" rate)
-  ROWS+=("| ingest, PostgreSQL $(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -qAt -c 'show server_version' | cut -d' ' -f1) at $PG_HOST:$PG_PORT | $(printf "%'d" "$PG_COUNT") indicators, TAXII POST, envelopes of $BATCH, $CONNECTIONS connections | **$(printf "%'d" "$r") objects/s** | ≥ 10,000/s |")
+  ROWS+=("| ingest, PostgreSQL $(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -qAt -c 'show server_version' | cut -d' ' -f1) at $PG_HOST:$PG_PORT | $(thousands "$PG_COUNT") indicators, TAXII POST, envelopes of $BATCH, $CONNECTIONS connections | **$(thousands "$r") objects/s** | ≥ 10,000/s |")
   stop_server
   psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -qAt -c "drop database if exists \"$PG_DB\" with (force)" >/dev/null
   PG_DB=""
