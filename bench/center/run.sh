@@ -162,7 +162,7 @@ setup_member() {
 }
 
 # result LINE_PREFIX FILE KEY: a value from a RESULT line
-result() { grep "^RESULT $1 " "$2" | tr ' ' '\n' | sed -n "s/^$3=//p" | tail -1; }
+result() { { grep "^RESULT $1 " "$2" || true; } | tr " " "\n" | sed -n "s/^$3=//p" | tail -1; }
 
 run_ingest() { # label count seed first
   local label="$1" count="$2" seed="$3" first="${4:-0}"
