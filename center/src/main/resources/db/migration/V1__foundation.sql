@@ -89,7 +89,6 @@ create table stix_object (
     original           text,
     primary key (id, version_us)
 );
-create index stix_object_added on stix_object (date_added_us);
 create index stix_object_latest_added on stix_object (date_added_us) where is_latest;
 create index stix_object_type_latest_added on stix_object (type, date_added_us) where is_latest;
 create index stix_object_type_added on stix_object (type, date_added_us);

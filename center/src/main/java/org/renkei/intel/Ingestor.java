@@ -265,10 +265,13 @@ public final class Ingestor implements AutoCloseable {
                     last = insert(h, new Job(null, centerPrincipal, false, new Submission(centerPrincipal,
                             "corroboration", org.renkei.access.Audience.NONE, false, t -> null), merged), last, inserted);
                 }
+                // rows go in as the latest version; only where a newer version exists (an update, or
+                // an older version arriving late) is a row flipped, found through the primary key.
+                // Rewriting every new row instead doubled the write load and slowed as the store grew.
                 h.createUpdate("""
-                        update stix_object o set is_latest = (o.version_us = m.maxv)
-                        from (select id, max(version_us) maxv from stix_object where id = any(:ids) group by id) m
-                        where o.id = m.id and o.is_latest is distinct from (o.version_us = m.maxv)""")
+                        update stix_object o set is_latest = false
+                        where o.id = any(:ids) and o.is_latest
+                          and exists (select 1 from stix_object n where n.id = o.id and n.version_us > o.version_us)""")
                         .bind("ids", ids.toArray(String[]::new)).execute();
                 h.createUpdate("update date_added_clock set last_us = :last").bind("last", last).execute();
                 for (Job job : accepted) {
@@ -360,6 +363,10 @@ public final class Ingestor implements AutoCloseable {
             bodies[i] = o.body();
             originals[i] = o.original();
         }
+        java.util.Map<String, Integer> byKey = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            byKey.putIfAbsent(ids[i] + "\u0000" + versions[i], i);
+        }
         var to = job.submission().recipients();
         UUID[] rm = to.members().toArray(UUID[]::new);
         String[] rs = to.sectors().stream().map(Sector::wire).toArray(String[]::new);
@@ -367,19 +374,24 @@ public final class Ingestor implements AutoCloseable {
         h.createQuery("""
                 insert into stix_object (id, version_us, date_added_us, type, spec_version, tlp, submitter, anonymous,
                   recipient_members, recipient_sectors, recipient_groups, revoked, is_latest, body, original)
-                select u.id, u.v, u.da, u.t, u.sv, u.tlp, :submitter, :anon, :rm, :rs, :rg, u.rev, false, u.body, u.orig
+                select u.id, u.v, u.da, u.t, u.sv, u.tlp, :submitter, :anon, :rm, :rs, :rg, u.rev, true, u.body, u.orig
                 from unnest(:ids, :vs, :das, :ts, :svs, :tlps, :revs, :bodies, :origs)
                   as u(id, v, da, t, sv, tlp, rev, body, orig)
                 on conflict (id, version_us) do nothing
-                returning id, version_us, date_added_us, type, spec_version, tlp, revoked, body""")
+                returning id, version_us""")
                 .bind("submitter", job.submitter().memberId()).bind("anon", job.anonymous())
                 .bind("rm", rm).bind("rs", rs).bind("rg", rg)
                 .bind("ids", ids).bind("vs", versions).bind("das", added).bind("ts", types).bind("svs", specs)
                 .bind("tlps", tlps).bind("revs", revoked).bind("bodies", bodies).bind("origs", originals)
-                .map((r, ctx) -> new StoredObject(r.getString(1), r.getLong(2), r.getLong(3), r.getString(4),
-                        r.getString(5), AccessPolicy.fromCode(r.getInt(6)), job.submitter().memberId(), job.anonymous(),
-                        to, r.getBoolean(7), r.getString(8)))
-                .forEach(inserted::add);
+                .map((r, ctx) -> r.getString(1) + "\u0000" + r.getLong(2))
+                .forEach(key -> {
+                    // what was new (not a resubmitted version): publish it, with what we already hold
+                    int i = byKey.get(key);
+                    Prepared o = job.objects().get(i);
+                    inserted.add(new StoredObject(o.id(), o.versionUs(), added[i], o.type(), o.specVersion(),
+                            AccessPolicy.fromCode(o.tlp()), job.submitter().memberId(), job.anonymous(), to, o.revoked(),
+                            o.body()));
+                });
         return last;
     }
 

@@ -63,10 +63,10 @@ final class TaxiiCollections {
         if (p.isCenterStaff()) {
             out.add(all());
             for (Member m : members.list()) {
-                out.add(memberCollection(p, m));
+                out.add(memberCollection(p, m.id(), m.name()));
             }
         } else {
-            out.add(memberCollection(p, members.get(p.memberId())));
+            out.add(memberCollection(p, p.memberId(), p.memberName()));
         }
         return out;
     }
@@ -102,8 +102,11 @@ final class TaxiiCollections {
             }
         }
         uuid = uuidAfter(id, "member-");
-        if (uuid != null && (p.isCenterStaff() || uuid.equals(p.memberId()))) {
-            return members.find(uuid).map(m -> memberCollection(p, m));
+        if (uuid != null && uuid.equals(p.memberId())) {
+            return Optional.of(memberCollection(p, uuid, p.memberName())); // the caller's own: no lookup per request
+        }
+        if (uuid != null && p.isCenterStaff()) {
+            return members.find(uuid).map(m -> memberCollection(p, m.id(), m.name()));
         }
         return Optional.empty();
     }
@@ -148,15 +151,15 @@ final class TaxiiCollections {
                 ReadPath.BULK, Audience.ofGroup(g.id()), ANY_TLP);
     }
 
-    private static TaxiiCollection memberCollection(Principal p, Member m) {
-        boolean own = m.id().equals(p.memberId());
-        return new TaxiiCollection("member-" + m.id(), own ? "Own: " + m.name() : "Member: " + m.name(),
-                "What " + m.name() + " submitted and what was addressed to it alone. "
+    private static TaxiiCollection memberCollection(Principal p, UUID member, String name) {
+        boolean own = member.equals(p.memberId());
+        return new TaxiiCollection("member-" + member, own ? "Own: " + name : "Member: " + name,
+                "What " + name + " submitted and what was addressed to it alone. "
                         + (own ? "Posting here shares with the center only." : "Posting here addresses the member."),
                 true, true,
                 new Scope("(o.submitter = cast(:scope_member as uuid) or o.recipient_members @> array[cast(:scope_member as uuid)])",
-                        Map.of("scope_member", m.id())),
-                ReadPath.DIRECT, own ? Audience.NONE : Audience.ofMember(m.id()), ANY_TLP);
+                        Map.of("scope_member", member)),
+                ReadPath.DIRECT, own ? Audience.NONE : Audience.ofMember(member), ANY_TLP);
     }
 
     private static TaxiiCollection all() {
