@@ -71,8 +71,20 @@ public final class ObjectStore {
                     where o.id = :id and not o.is_latest
                       and o.version_us = (select max(version_us) from stix_object where id = :id)""")
                     .bind("id", id).execute();
+            if (n > 0) {
+                // advance the store's version so that cached pages holding the object go stale
+                h.createUpdate("update date_added_clock set last_us = last_us + 1").execute();
+            }
             return n;
         });
+    }
+
+    /**
+     * The store's version: it changes with every committed write and delete, by any process
+     * (it is the {@code date_added_clock}, which writers advance in their transaction).
+     */
+    public long version() {
+        return jdbi.withHandle(h -> h.createQuery("select last_us from date_added_clock").mapTo(Long.class).one());
     }
 
     public long count() {

@@ -55,6 +55,7 @@ public final class TaxiiApi implements HttpService {
     private final TaxiiSettings settings;
     /** Request bodies: one streaming pass, nesting and size limits, duplicate keys refused. */
     private final StixJson stixJson = StixJson.withDefaultLimits();
+    private final PageCache pageCache = new PageCache();
 
     public TaxiiApi(org.renkei.access.MemberDirectory members, ObjectStore store, Ingestor ingestor, Authenticator auth,
                     byte[] pageKey, TaxiiSettings settings) {
@@ -222,6 +223,18 @@ public final class TaxiiApi implements HttpService {
 
     private void getObjects(ServerRequest req, ServerResponse res, Principal p, TaxiiCollection c, String objectId) {
         Filters f = filters(req, objectId);
+        String cacheKey = PageCache.key(p, req.path().absolute().path() + "?" + req.query().rawValue(), store.version());
+        PageCache.Page cached = pageCache.get(cacheKey);
+        if (cached != null) {
+            if (cached.first() != null) {
+                res.header("X-TAXII-Date-Added-First", cached.first());
+                res.header("X-TAXII-Date-Added-Last", cached.last());
+            }
+            res.status(200);
+            res.header(HeaderNames.CONTENT_TYPE, MEDIA);
+            res.send(cached.body());
+            return;
+        }
         String binding = binding(p, c, objectId == null ? "objects" : "object:" + objectId, f);
         ObjectStore.Page page = page(req, p, c, f, binding);
         if (objectId != null && page.objects().isEmpty() && f.after == null && req.query().first("next").isEmpty()) {
@@ -240,8 +253,14 @@ public final class TaxiiApi implements HttpService {
             sb.append(page.objects().get(i).body());
         }
         sb.append("]}");
-        dateHeaders(res, page.objects());
-        sendRaw(res, 200, sb.toString());
+        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+        List<StoredObject> objects = page.objects();
+        pageCache.put(cacheKey, new PageCache.Page(body, objects.isEmpty() ? null : objects.getFirst().dateAdded(),
+                objects.isEmpty() ? null : objects.getLast().dateAdded()));
+        dateHeaders(res, objects);
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, MEDIA);
+        res.send(body);
     }
 
     private void manifest(ServerRequest req, ServerResponse res, Principal p, TaxiiCollection c) {

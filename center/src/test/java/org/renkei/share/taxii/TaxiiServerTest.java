@@ -320,4 +320,27 @@ class TaxiiServerTest {
                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build());
         assertThat(m.statusCode()).isEqualTo(405);
     }
+
+    @Test
+    void repeatedPollsNeverServeStaleOrForeignPages() {
+        String type = "x-cache-" + UUID.randomUUID().toString().substring(0, 8);
+        String q = OBJECTS + "?match[type]=" + type;
+        ObjectNode first = Json.object().put("type", type).put("id", type + "--" + UUID.randomUUID())
+                .put("spec_version", "2.1").put("created", "2026-01-01T00:00:00.000Z").put("modified", "2026-01-01T00:00:00.000Z");
+        first.putArray("object_marking_refs").add(Tlp.GREEN.markingDefinitionId());
+        center.submit("community", bank.token(), envelope(first));
+        assertThat(json(center.get(q, bank.token())).get("objects")).hasSize(1);
+        assertThat(json(center.get(q, bank.token())).get("objects")).hasSize(1); // served from the cache
+        // a new object makes the cached page stale
+        ObjectNode second = first.deepCopy().put("id", type + "--" + UUID.randomUUID());
+        center.submit("community", bank.token(), envelope(second));
+        assertThat(json(center.get(q, bank.token())).get("objects")).hasSize(2);
+        // a delete does too
+        assertThat(center.delete(OBJECTS + first.get("id").asString() + "/", bank.token()).statusCode()).isEqualTo(200);
+        assertThat(json(center.get(q, bank.token())).get("objects")).hasSize(1);
+        // another caller never gets this caller's page
+        assertThat(center.get(q, null).statusCode()).isEqualTo(401);
+        var r = center.get("/taxii2/api1/collections/public/objects/?match[type]=" + type, null);
+        assertThat(json(r).get("objects")).isEmpty();
+    }
 }
