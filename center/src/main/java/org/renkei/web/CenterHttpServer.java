@@ -97,6 +97,10 @@ public final class CenterHttpServer implements AutoCloseable {
                 // libraries) send the brackets unencoded; Helidon's strict path check would answer
                 // those with an empty 400. Our handlers validate every parameter themselves.
                 .addProtocol(Http1Config.builder().validatePath(false).validatePrologue(false).build())
+                // a TAXII page is tens of kilobytes: without TCP_NODELAY its last segment waits for
+                // the client's delayed ACK, ~40 ms a response (measured: 1,100 vs 59,000 req/s)
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .writeBufferSize(64 * 1024)
                 .routing(routing)
                 .build()
                 .start();
