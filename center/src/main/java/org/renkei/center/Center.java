@@ -74,7 +74,7 @@ public final class Center implements AutoCloseable {
         Database db = null;
         try {
             if (cfg.dbUrl() == null || cfg.dbUrl().isBlank()) {
-                var dir = cfg.dataDir().resolve("postgres").toAbsolutePath();
+                var dir = cfg.dataDir().resolve("postgres").toAbsolutePath().normalize();
                 progress.accept("starting the embedded PostgreSQL in " + dir + " (port "
                         + cfg.get("db.embedded-port") + ")...");
                 embedded = EmbeddedPostgresServer.start(dir, cfg.integer("db.embedded-port"));
