@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import org.renkei.center.Center;
-import org.renkei.center.CenterConfig;
+import org.renkei.center.TestCenter;
 import org.renkei.store.Database;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,28 +23,27 @@ import tools.jackson.databind.node.ObjectNode;
  * below 500): the REST API must never answer 500 to client input.
  */
 final class CenterTestServer implements AutoCloseable {
-    static final String ADMIN_TOKEN = "test-admin-token-0123456789-abcdefgh";
+    static final String ADMIN_TOKEN = TestCenter.ADMIN_TOKEN;
     /** A plain mapper (no request limits): responses are parsed as a client would. */
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Center center;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The running center and its HTTP plumbing; this class adds the REST-flavoured calls. */
+    private final TestCenter base;
 
-    private CenterTestServer(Center center) {
-        this.center = center;
+    private CenterTestServer(TestCenter base) {
+        this.base = base;
     }
 
     static CenterTestServer start(Database db) {
-        return new CenterTestServer(Center.start(CenterConfig.defaultsOnly()
-                .with("server.port", "0").with("server.host", "127.0.0.1"), db, ADMIN_TOKEN));
+        return new CenterTestServer(TestCenter.start(db));
     }
 
     Center center() {
-        return center;
+        return base.center();
     }
 
     URI uri(String path) {
-        return center.uri().resolve(path);
+        return base.uri(path);
     }
 
     Response get(String path, String token) {
@@ -83,11 +80,7 @@ final class CenterTestServer implements AutoCloseable {
 
     /** A request with {@code Authorization: Bearer token} (none when token is null). */
     HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return b;
+        return base.request(path, token);
     }
 
     static String basic(String user, String password) {
@@ -97,7 +90,7 @@ final class CenterTestServer implements AutoCloseable {
     Response send(HttpRequest.Builder b) {
         HttpRequest req = b.build();
         try {
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r = base.http().send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             Response out = new Response(r.statusCode(), r.headers(), r.body());
             assertThat(out.status()).as("%s %s answered %s", req.method(), req.uri(), out).isLessThan(500);
             return out;
@@ -133,7 +126,7 @@ final class CenterTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        center.close();
+        base.close();
     }
 
     record Response(int status, HttpHeaders headers, String body) {
