@@ -1,6 +1,5 @@
 package org.renkei.cli;
 
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,9 +52,5 @@ public final class Main implements Runnable {
             return new String[] {"renkei " + (v == null ? "(development build)" : v),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
         }
-    }
-
-    static List<String> noArgs() {
-        return List.of();
     }
 }

@@ -1,7 +1,6 @@
 package org.renkei.cli;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.renkei.center.CenterConfig;
 import picocli.CommandLine.Option;
 
@@ -49,9 +48,5 @@ final class ServerOptions {
             c = c.with("db.user", dbUser);
         }
         return c;
-    }
-
-    static Map<String, String> env() {
-        return System.getenv();
     }
 }

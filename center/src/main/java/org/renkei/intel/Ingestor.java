@@ -51,7 +51,6 @@ public final class Ingestor implements AutoCloseable {
     private final EventBus<StoredObject> bus;
     private final ObjectChecks checks;
     private final Anonymizer anonymizer;
-    private final Member center;
     private final Principal centerPrincipal;
     private final String centerIdentity;
     private final JsonMapper json;
@@ -62,7 +61,6 @@ public final class Ingestor implements AutoCloseable {
     public Ingestor(Jdbi jdbi, MemberDirectory members, EventBus<StoredObject> bus, ObjectChecks checks,
                     Member center, JsonMapper json) {
         this.jdbi = jdbi;
-        this.center = center;
         this.centerPrincipal = new Principal(center.id(), center.name(), center.type(), null, Set.of(),
                 org.renkei.access.Role.ADMIN, null);
         String centerIdentity = center.identityId();

@@ -1,8 +1,8 @@
 package org.renkei.intel;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import org.renkei.stix.StixTimestamp;
 
 /** Epoch-microsecond timestamps as the store keeps them, and their RFC 3339 form on the wire. */
 public final class Timestamps {
@@ -31,16 +31,9 @@ public final class Timestamps {
         return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
     }
 
-    /** Parses an RFC 3339 UTC timestamp ending in Z; null when it is not one. */
+    /** Parses an RFC 3339 UTC timestamp ending in Z (STIX's rules); null when it is not one. */
     public static Long parseMicros(String s) {
-        if (s == null || s.isEmpty() || s.charAt(s.length() - 1) != 'Z' || s.length() < 20 || s.charAt(10) != 'T') {
-            return null;
-        }
-        try {
-            return micros(Instant.parse(s));
-        } catch (DateTimeParseException | ArithmeticException e) {
-            return null;
-        }
+        return s != null && StixTimestamp.isValid(s) ? StixTimestamp.parse(s).epochMicros() : null;
     }
 
     public static long nowMicros() {
