@@ -20,6 +20,7 @@ WRK_DURATION=30s
 WRK_THREADS=${WRK_THREADS:-1}
 LATENCY_COUNT=500
 PROFILE=""
+PG_STATEMENTS=""
 PG_HOST=127.0.0.1
 PG_PORT=5432
 
@@ -35,6 +36,8 @@ usage: bench/center/run.sh [options]
   --wrk-duration D     wrk duration (default 30s)
   --latency-count N    single-object POSTs in the latency test (default 500)
   --profile            record JFR on the servers; recordings land in bench/results/
+  --pg-statements      log every statement of the embedded PostgreSQL with its duration
+                       (log_min_duration_statement=0) and print the time per statement kind
   --quick              --store-size 100000 --ingest-count 50000 --pg-count 50000 --wrk-duration 10s --latency-count 200
 USAGE
 }
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
     --wrk-duration) WRK_DURATION="$2"; shift 2 ;;
     --latency-count) LATENCY_COUNT="$2"; shift 2 ;;
     --profile) PROFILE=1; shift ;;
+    --pg-statements) PG_STATEMENTS=1; shift ;;
     --quick) STORE_SIZE=100000; INGEST_COUNT=50000; PG_COUNT=50000; WRK_DURATION=10s; LATENCY_COUNT=200; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 64 ;;
@@ -140,6 +144,34 @@ start_server() {
   tail -30 "$WORK/server-$label.log" >&2; die "the center ($label) did not answer /health within 120 s"
 }
 
+# pg_statements_on / pg_statements_report: with --pg-statements, the embedded PostgreSQL logs
+# every statement's duration; the report sums them per statement (first 60 characters).
+pg_statements_on() {
+  [ -n "$PG_STATEMENTS" ] || return 0
+  psql -h 127.0.0.1 -p "$DBPORT" -U postgres -d renkei -qAt \
+    -c "alter system set log_min_duration_statement = 0" -c "select pg_reload_conf()" >/dev/null
+}
+pg_statements_report() { # label
+  [ -n "$PG_STATEMENTS" ] || return 0
+  local log; log=$(find "$WORK/data-$1" -maxdepth 1 -name 'postgres*.log' | head -1)
+  [ -n "$log" ] || { echo "  (no embedded PostgreSQL log found)" >&2; return 0; }
+  cp "$log" "$RESULTS_DIR/center-$STAMP-$1-postgres.log"
+  say "PostgreSQL time per statement ($1; full log in bench/results/center-$STAMP-$1-postgres.log)"
+  python3 - "$log" <<'PY' >&2
+import re, sys, collections
+tot = collections.Counter(); cnt = collections.Counter(); cur = None
+for line in open(sys.argv[1], errors='replace'):
+    m = re.search(r'duration: ([0-9.]+) ms\s+(?:statement|execute [^:]*|bind [^:]*|parse [^:]*): (.*)', line)
+    if m:
+        key = ' '.join(m.group(2).split())[:60]
+        kind = 'bind' if ' bind ' in line else 'parse' if ' parse ' in line else 'exec'
+        tot[(kind, key)] += float(m.group(1)); cnt[(kind, key)] += 1
+all_ms = sum(tot.values())
+for (kind, key), ms in tot.most_common(25):
+    print(f"  {ms/1000:8.2f} s {100*ms/max(all_ms,1):5.1f}% {cnt[(kind,key)]:7d}x  {kind:5s} {key}")
+PY
+}
+
 # setup_member: a member and its token; sets MEMBER_ID, TOKEN, COLLECTION
 setup_member() {
   MEMBER_ID=$(curl -fsS -X POST "$BASE/api/v1/members" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
@@ -166,10 +198,65 @@ setup_member() {
 # result LINE_PREFIX FILE KEY: a value from a RESULT line
 result() { { grep "^RESULT $1 " "$2" || true; } | tr " " "\n" | sed -n "s/^$3=//p" | tail -1; }
 
+# cpu_split PID [DB]: CPU seconds used so far by the server PID and its descendants, split into
+# the JVM ("java") and the embedded PostgreSQL ("postgres", its exited children included), plus,
+# with DB, the backends of an external PostgreSQL serving that database (exited ones are lost:
+# the pool keeps its connections for the whole run).
+cpu_split() {
+  python3 - "$@" <<'PY'
+import os, sys
+hz = os.sysconf('SC_CLK_TCK'); root = int(sys.argv[1]); db = sys.argv[2] if len(sys.argv) > 2 else None
+kids, cpu, comm, cmd = {}, {}, {}, {}
+for p in filter(str.isdigit, os.listdir('/proc')):
+    try:
+        s = open(f'/proc/{p}/stat').read(); c = open(f'/proc/{p}/cmdline', 'rb').read().decode(errors='replace')
+    except OSError:
+        continue
+    f = s[s.rindex(')') + 2:].split(); p = int(p)
+    kids.setdefault(int(f[1]), []).append(p)
+    cpu[p] = [int(x) / hz for x in f[11:15]]; comm[p] = s[s.index('(') + 1:s.rindex(')')]; cmd[p] = c
+out = {'java': 0.0, 'postgres': 0.0, 'other': 0.0}
+todo = [root]
+while todo:
+    p = todo.pop(); todo += kids.get(p, [])
+    if p not in cpu: continue
+    u, s_, cu, cs = cpu[p]
+    kind = 'java' if comm[p] == 'java' else 'postgres' if comm[p] in ('postgres', 'unshare') or 'postgres' in cmd[p] else 'other'
+    out[kind] += u + s_
+    if kind == 'postgres': out[kind] += cu + cs   # backends that exited
+if db:
+    out['postgres'] += sum(sum(cpu[p][:2]) for p in cpu if comm[p] == 'postgres' and f' {db} ' in cmd[p].replace('\0', ' '))
+print(f"{out['java']:.2f} {out['postgres']:.2f}")
+PY
+}
+
 run_ingest() { # label count seed first
-  local label="$1" count="$2" seed="$3" first="${4:-0}"
+  local label="$1" count="$2" seed="$3" first="${4:-0}" before after
+  before=$(cpu_split "$SERVER_PID" ${PG_DB:-})
+  local walb; walb=$(wal_stats)
   bench_java org.renkei.bench.IngestBench --base "$BASE" --token "$TOKEN" --collection "$COLLECTION" --count "$count" \
     --batch "$BATCH" --connections "$CONNECTIONS" --seed "$seed" --first "$first" --label "$label" | tee "$WORK/$label.out"
+  after=$(cpu_split "$SERVER_PID" ${PG_DB:-})
+  # CPU per object is what a busy 2-core machine cannot blur: report it next to the rate
+  CPU_NOTE=$(python3 -c '
+import sys
+(jb, pb), (ja, pa) = (map(float, a.split()) for a in sys.argv[1:3]); c = float(sys.argv[3] or 0); n = int(sys.argv[4])
+j, p = ja - jb, pa - pb
+print(f"CPU per 1,000 objects: server JVM {1e6*j/n:.0f} ms, PostgreSQL {1e6*p/n:.0f} ms, client {1e6*c/n:.0f} ms")' \
+    "$before" "$after" "$(result "$label" "$WORK/$label.out" client_cpu_s)" "$count")
+  echo "  $label: $CPU_NOTE; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  [ -z "$walb" ] || python3 -c '
+import sys
+b, a = (list(map(float, x.split("|"))) for x in sys.argv[1:3]); n = int(sys.argv[3])
+print(f"  WAL: {(a[2]-b[2])/n:,.0f} bytes per object, {(a[1]-b[1])/n:.2f} full-page images per object, {a[3]-b[3]:.0f} checkpoints")' \
+    "$walb" "$(wal_stats)" "$count" >&2
+}
+
+# wal_stats: records|full-page images|bytes|checkpoints of the embedded PostgreSQL (empty for an external one)
+wal_stats() {
+  [ -z "${PG_DB:-}" ] || return 0
+  psql -h 127.0.0.1 -p "$DBPORT" -U postgres -d renkei -qAt -c \
+    "select w.wal_records, w.wal_fpi, w.wal_bytes, c.num_timed + c.num_requested from pg_stat_wal w, pg_stat_checkpointer c" 2>/dev/null || true
 }
 
 # --- what else runs here -----------------------------------------------------
@@ -180,13 +267,14 @@ say "machine: $MACHINE; busy processes: ${OTHERS:-none}"
 # --- embedded store: ingest, load, GET, latency ------------------------------
 if wants ingest || wants get || wants latency; then
   start_server embedded
+  pg_statements_on
   setup_member
   loaded=0
   if wants ingest; then
     say "ingest into the embedded store: $INGEST_COUNT indicators, envelopes of $BATCH, $CONNECTIONS connections"
     run_ingest ingest-embedded "$INGEST_COUNT" 1
     r=$(result ingest-embedded "$WORK/ingest-embedded.out" rate)
-    ROWS+=("| ingest, embedded PostgreSQL | $(thousands "$INGEST_COUNT") indicators, TAXII POST, envelopes of $BATCH, $CONNECTIONS connections | **$(thousands "$r") objects/s** (durable: first POST → last status complete) | ≥ 20,000/s |")
+    ROWS+=("| ingest, embedded PostgreSQL | $(thousands "$INGEST_COUNT") indicators, TAXII POST, envelopes of $BATCH, $CONNECTIONS connections | **$(thousands "$r") objects/s** (durable: first POST → last status complete); $CPU_NOTE | ≥ 20,000/s |")
     loaded=$INGEST_COUNT
   fi
   if wants get; then
@@ -239,6 +327,7 @@ if wants ingest || wants get || wants latency; then
   fi
   say "stopping the embedded center"
   stop_server
+  pg_statements_report embedded
 fi
 
 # --- external PostgreSQL -----------------------------------------------------
@@ -251,7 +340,7 @@ if wants pg; then
   say "ingest into PostgreSQL at $PG_HOST:$PG_PORT: $PG_COUNT indicators, envelopes of $BATCH, $CONNECTIONS connections"
   run_ingest ingest-pg "$PG_COUNT" 3
   r=$(result ingest-pg "$WORK/ingest-pg.out" rate)
-  ROWS+=("| ingest, PostgreSQL $(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -qAt -c 'show server_version' | cut -d' ' -f1) at $PG_HOST:$PG_PORT | $(thousands "$PG_COUNT") indicators, TAXII POST, envelopes of $BATCH, $CONNECTIONS connections | **$(thousands "$r") objects/s** | ≥ 10,000/s |")
+  ROWS+=("| ingest, PostgreSQL $(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -qAt -c 'show server_version' | cut -d' ' -f1) at $PG_HOST:$PG_PORT | $(thousands "$PG_COUNT") indicators, TAXII POST, envelopes of $BATCH, $CONNECTIONS connections | **$(thousands "$r") objects/s**; $CPU_NOTE | ≥ 10,000/s |")
   stop_server
   psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -qAt -c "drop database if exists \"$PG_DB\" with (force)" >/dev/null
   PG_DB=""

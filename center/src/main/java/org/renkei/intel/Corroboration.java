@@ -2,6 +2,7 @@ package org.renkei.intel;
 
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,12 +18,13 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.renkei.access.AccessPolicy;
 import org.renkei.stix.DeterministicId;
+import org.renkei.store.BinaryCopy;
+import org.renkei.store.StoreException;
 import org.renkei.stix.StixObject;
 import org.renkei.stix.Tlp;
 import org.renkei.stix.pattern.PatternSyntaxException;
 import org.renkei.stix.pattern.SimpleObservable;
 import org.renkei.stix.pattern.StixPattern;
-import org.renkei.stix.pattern.StixPatternParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -65,16 +67,18 @@ final class Corroboration {
         if (type == null) {
             return null;
         }
-        String patternText = o.stringProperty("pattern").orElse(null);
-        if (type.equals("indicator") && "stix".equals(o.stringProperty("pattern_type").orElse(null)) && patternText != null) {
+        if (type.equals("indicator")) {
             try {
-                StixPattern p = StixPatternParser.parse(patternText);
-                var simple = p.simpleObservable();
-                if (simple.isPresent() && simple.get().propertyPath().equals("value")
-                        && VALUE_TYPES.contains(simple.get().objectType())) {
-                    return valueKey(simple.get().objectType(), simple.get().value());
+                // parsed once per object: the validator has usually done it already
+                StixPattern p = o.stixPattern().orElse(null);
+                if (p != null) {
+                    var simple = p.simpleObservable();
+                    if (simple.isPresent() && simple.get().propertyPath().equals("value")
+                            && VALUE_TYPES.contains(simple.get().objectType())) {
+                        return valueKey(simple.get().objectType(), simple.get().value());
+                    }
+                    return "pattern:" + p.normalized();
                 }
-                return "pattern:" + p.normalized();
             } catch (PatternSyntaxException e) {
                 return null;
             }
@@ -89,7 +93,12 @@ final class Corroboration {
     private static String valueKey(String type, String value) {
         String v = value.trim();
         switch (type) {
-            case "domain-name", "email-addr" -> v = v.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+            case "domain-name", "email-addr" -> {
+                v = v.toLowerCase(Locale.ROOT);
+                if (v.endsWith(".")) {
+                    v = v.substring(0, v.length() - 1);
+                }
+            }
             case "ipv6-addr" -> {
                 IPAddress a = new IPAddressString(v).getAddress();
                 if (a != null) {
@@ -137,16 +146,23 @@ final class Corroboration {
         if (all.isEmpty()) {
             return List.of();
         }
-        h.createUpdate("""
+        // COPY into a scratch table, then one insert that skips sources already known
+        // (binary COPY: bound arrays are text-encoded and parsed back, see BinaryCopy)
+        h.execute("""
+                create temp table if not exists corroboration_source_stage
+                  (key text, member_id uuid, object_id text, kind text, tlp smallint) on commit delete rows""");
+        BinaryCopy rows = new BinaryCopy();
+        for (Source s : all) {
+            rows.row(5).text(s.key()).uuid(s.member()).text(s.objectId()).text(s.kind()).int2(s.tlp());
+        }
+        try {
+            rows.copyIn(h.getConnection(), "copy corroboration_source_stage from stdin (format binary)");
+        } catch (SQLException e) {
+            throw new StoreException("could not record corroboration sources", e);
+        }
+        h.execute("""
                 insert into corroboration_source (key, member_id, object_id, kind, tlp)
-                select * from unnest(:keys, :members, :objects, :kinds, :tlps)
-                on conflict do nothing""")
-                .bind("keys", all.stream().map(Source::key).toArray(String[]::new))
-                .bind("members", all.stream().map(Source::member).toArray(UUID[]::new))
-                .bind("objects", all.stream().map(Source::objectId).toArray(String[]::new))
-                .bind("kinds", all.stream().map(Source::kind).toArray(String[]::new))
-                .bind("tlps", all.stream().map(Source::tlp).toArray(Integer[]::new))
-                .execute();
+                select key, member_id, object_id, kind, tlp from corroboration_source_stage on conflict do nothing""");
         // shareable sources (CLEAR/GREEN) of the touched keys, one row per member
         record Row(String key, double weight, int tlp) {
         }

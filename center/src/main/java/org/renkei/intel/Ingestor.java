@@ -1,5 +1,6 @@
 package org.renkei.intel;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +24,12 @@ import org.renkei.access.Sector;
 import org.renkei.bus.EventBus;
 import org.renkei.stix.StixObject;
 import org.renkei.stix.Tlp;
+import org.renkei.store.BinaryCopy;
+import org.renkei.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -150,34 +152,40 @@ public final class Ingestor implements AutoCloseable {
         Instant now = Instant.now();
         List<SubmissionStatus.Entry> pendings = ready.stream()
                 .map(x -> new SubmissionStatus.Entry(x.id(), x.version(), null)).toList();
-        String state = ready.isEmpty() ? "complete" : "pending";
+        SubmissionStatus st = SubmissionStatus.of(statusId, s.collection(), p.memberId(), now,
+                ready.isEmpty() ? "complete" : "pending", total, successes, failures, pendings);
+        // the pendings are stored as "accepted": they become the successes when the writer completes the status
         jdbi.useHandle(h -> h.createUpdate("""
                 insert into submission_status (id, collection, member_id, request_timestamp, status, total_count,
-                  success_count, failure_count, pending_count, successes, failures, pendings)
-                values (:id, :collection, :member, :ts, :status, :total, :sc, :fc, :pc,
-                  cast(:successes as jsonb), cast(:failures as jsonb), cast(:pendings as jsonb))""")
+                  success_count, failure_count, pending_count, successes, failures, accepted)
+                values (:id, :collection, :member, :ts, :status, :total, :sc, :fc, :pc, :successes, :failures, :accepted)""")
                 .bind("id", statusId).bind("collection", s.collection()).bind("member", p.memberId())
-                .bind("ts", now).bind("status", state).bind("total", total)
-                .bind("sc", successes.size()).bind("fc", failures.size()).bind("pc", pendings.size())
-                .bind("successes", entries(successes)).bind("failures", entries(failures))
-                .bind("pendings", entries(pendings)).execute());
+                .bind("ts", now).bind("status", st.status()).bind("total", total)
+                .bind("sc", st.successCount()).bind("fc", st.failureCount()).bind("pc", st.pendingCount())
+                .bind("successes", st.successesJson()).bind("failures", st.failuresJson())
+                .bind("accepted", st.pendingsJson()).execute());
         if (!ready.isEmpty()) {
             unwritten.incrementAndGet();
             queue.add(new Job(statusId, p, anonymous, s, ready));
         }
-        return new SubmissionStatus(statusId, s.collection(), p.memberId(), now, state, total, successes,
-                failures, pendings);
+        return st;
     }
 
     /** A status, for its submitter's organisation and center staff; anyone else gets not-found. */
     public SubmissionStatus status(UUID id, Principal p) {
         return jdbi.withHandle(h -> h.createQuery("""
-                select id, collection, member_id, request_timestamp, status, total_count, successes::text,
-                  failures::text, pendings::text from submission_status where id = :id""")
+                select id, collection, member_id, request_timestamp, status, total_count, success_count, successes,
+                  failure_count, failures, pending_count, accepted from submission_status where id = :id""")
                 .bind("id", id)
-                .map((rs, ctx) -> new SubmissionStatus(rs.getObject(1, UUID.class), rs.getString(2),
-                        rs.getObject(3, UUID.class), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getInt(6),
-                        parseEntries(rs.getString(7)), parseEntries(rs.getString(8)), parseEntries(rs.getString(9))))
+                .map((rs, ctx) -> {
+                    boolean complete = rs.getString(5).equals("complete");
+                    // accepted objects are pending until the writer stored them, then successes
+                    String accepted = rs.getString(12);
+                    return new SubmissionStatus(rs.getObject(1, UUID.class), rs.getString(2),
+                            rs.getObject(3, UUID.class), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getInt(6),
+                            rs.getInt(7), complete ? SubmissionStatus.concat(rs.getString(8), accepted) : rs.getString(8),
+                            rs.getInt(9), rs.getString(10), rs.getInt(11), complete ? SubmissionStatus.EMPTY : accepted);
+                })
                 .findOne())
                 .filter(st -> p.isCenterStaff() || st.memberId().equals(p.memberId()))
                 .orElseThrow(() -> new NotFoundException("no status has id " + id));
@@ -240,7 +248,6 @@ public final class Ingestor implements AutoCloseable {
                 Map<UUID, List<SubmissionStatus.Entry>> refused = new HashMap<>();
                 List<Job> accepted = refuseUpdatesOfRevoked(h, batch, refused);
                 for (Job job : accepted) {
-                    last = insert(h, job, last, inserted);
                     for (Prepared o : job.objects()) {
                         ids.add(o.id());
                         if (o.key() != null) {
@@ -259,10 +266,12 @@ public final class Ingestor implements AutoCloseable {
                             json.writeValueAsString(m.object()), null, r.version(), null, null));
                     ids.add(m.id());
                 }
+                List<Job> jobs = new ArrayList<>(accepted);
                 if (!merged.isEmpty()) {
-                    last = insert(h, new Job(null, centerPrincipal, false, new Submission(centerPrincipal,
-                            "corroboration", org.renkei.access.Audience.NONE, false, t -> null), merged), last, inserted);
+                    jobs.add(new Job(null, centerPrincipal, false, new Submission(centerPrincipal,
+                            "corroboration", org.renkei.access.Audience.NONE, false, t -> null), merged));
                 }
+                last = insert(h, jobs, last, inserted);
                 // rows go in as the latest version; only where a newer version exists (an update, or
                 // an older version arriving late) is a row flipped, found through the primary key.
                 // Rewriting every new row instead doubled the write load and slowed as the store grew.
@@ -272,21 +281,34 @@ public final class Ingestor implements AutoCloseable {
                           and exists (select 1 from stix_object n where n.id = o.id and n.version_us > o.version_us)""")
                         .bind("ids", ids.toArray(String[]::new)).execute();
                 h.createUpdate("update date_added_clock set last_us = :last").bind("last", last).execute();
+                List<UUID> allStored = new ArrayList<>();
                 for (Job job : accepted) {
                     if (job.statusId() == null) {
                         continue;
                     }
+                    List<SubmissionStatus.Entry> no = refused.get(job.statusId());
+                    if (no == null) {
+                        allStored.add(job.statusId());
+                        continue;
+                    }
                     List<SubmissionStatus.Entry> ok = job.objects().stream()
                             .map(o -> new SubmissionStatus.Entry(o.id(), o.version(), null)).toList();
-                    List<SubmissionStatus.Entry> no = refused.getOrDefault(job.statusId(), List.of());
                     h.createUpdate("""
                             update submission_status set status = 'complete', success_count = success_count + :n,
-                              failure_count = failure_count + :f, pending_count = 0,
-                              successes = successes || cast(:ok as jsonb), failures = failures || cast(:no as jsonb),
-                              pendings = '[]'
+                              failure_count = failure_count + :f, pending_count = 0, accepted = :ok,
+                              failures = (failures::jsonb || :no::jsonb)::text
                             where id = :id""")
-                            .bind("n", ok.size()).bind("f", no.size()).bind("ok", entries(ok)).bind("no", entries(no))
+                            .bind("n", ok.size()).bind("f", no.size())
+                            .bind("ok", SubmissionStatus.entriesJson(ok)).bind("no", SubmissionStatus.entriesJson(no))
                             .bind("id", job.statusId()).execute();
+                }
+                if (!allStored.isEmpty()) {
+                    // every accepted object stored: its entries (already in "accepted") are the successes
+                    h.createUpdate("""
+                            update submission_status set status = 'complete', success_count = success_count + pending_count,
+                              pending_count = 0
+                            where id = any(:ids)""")
+                            .bind("ids", allStored.toArray(UUID[]::new)).execute();
                 }
             });
         } catch (RuntimeException e) {
@@ -333,74 +355,72 @@ public final class Ingestor implements AutoCloseable {
         return out;
     }
 
-    private long insert(Handle h, Job job, long last, List<StoredObject> inserted) {
-        if (job.objects().isEmpty()) {
+    /**
+     * Stores the jobs' objects: one binary COPY into a per-session scratch table, then one
+     * insert that skips versions already stored (a resubmission is idempotent) and returns
+     * the new ones, which go to {@code inserted} for publishing. Returns the last date_added.
+     */
+    private static long insert(Handle h, List<Job> jobs, long last, List<StoredObject> inserted) {
+        h.execute("create temp table if not exists stix_object_stage (like stix_object) on commit delete rows");
+        BinaryCopy rows = new BinaryCopy();
+        Map<String, Integer> byKey = new HashMap<>();
+        List<StoredObject> staged = new ArrayList<>();
+        long now = Timestamps.nowMicros();
+        for (Job job : jobs) {
+            var to = job.submission().recipients();
+            List<String> sectors = to.sectors().stream().map(Sector::wire).toList();
+            UUID submitter = job.submitter().memberId();
+            for (Prepared o : job.objects()) {
+                // a version twice in one batch: the first is stored, the other is a resubmission
+                if (byKey.putIfAbsent(o.id() + "\u0000" + o.versionUs(), staged.size()) != null) {
+                    continue;
+                }
+                last = Math.max(now, last + 1);
+                rows.row(15).text(o.id()).int8(o.versionUs()).int8(last).text(o.type()).text(o.specVersion())
+                        .int2(o.tlp()).uuid(submitter).bool(job.anonymous())
+                        .uuidArray(to.members()).textArray(sectors).uuidArray(to.groups())
+                        .bool(o.revoked()).bool(true).text(o.body()).text(o.original());
+                staged.add(new StoredObject(o.id(), o.versionUs(), last, o.type(), o.specVersion(),
+                        AccessPolicy.fromCode(o.tlp()), submitter, job.anonymous(), to, o.revoked(), o.body()));
+            }
+        }
+        if (staged.isEmpty()) {
             return last;
         }
-        int n = job.objects().size();
-        String[] ids = new String[n];
-        Long[] versions = new Long[n];
-        Long[] added = new Long[n];
-        String[] types = new String[n];
-        String[] specs = new String[n];
-        Integer[] tlps = new Integer[n];
-        Boolean[] revoked = new Boolean[n];
-        String[] bodies = new String[n];
-        String[] originals = new String[n];
-        long now = Timestamps.nowMicros();
-        for (int i = 0; i < n; i++) {
-            Prepared o = job.objects().get(i);
-            last = Math.max(now, last + 1);
-            ids[i] = o.id();
-            versions[i] = o.versionUs();
-            added[i] = last;
-            types[i] = o.type();
-            specs[i] = o.specVersion();
-            tlps[i] = o.tlp();
-            revoked[i] = o.revoked();
-            bodies[i] = o.body();
-            originals[i] = o.original();
+        try {
+            rows.copyIn(h.getConnection(), """
+                    copy stix_object_stage (id, version_us, date_added_us, type, spec_version, tlp, submitter, anonymous,
+                      recipient_members, recipient_sectors, recipient_groups, revoked, is_latest, body, original)
+                    from stdin (format binary)""");
+        } catch (SQLException e) {
+            throw new StoreException("could not stage the batch: " + e.getMessage(), e);
         }
-        java.util.Map<String, Integer> byKey = new HashMap<>(n * 2);
-        for (int i = 0; i < n; i++) {
-            byKey.putIfAbsent(ids[i] + "\u0000" + versions[i], i);
-        }
-        var to = job.submission().recipients();
-        UUID[] rm = to.members().toArray(UUID[]::new);
-        String[] rs = to.sectors().stream().map(Sector::wire).toArray(String[]::new);
-        UUID[] rg = to.groups().toArray(UUID[]::new);
         h.createQuery("""
                 insert into stix_object (id, version_us, date_added_us, type, spec_version, tlp, submitter, anonymous,
                   recipient_members, recipient_sectors, recipient_groups, revoked, is_latest, body, original)
-                select u.id, u.v, u.da, u.t, u.sv, u.tlp, :submitter, :anon, :rm, :rs, :rg, u.rev, true, u.body, u.orig
-                from unnest(:ids, :vs, :das, :ts, :svs, :tlps, :revs, :bodies, :origs)
-                  as u(id, v, da, t, sv, tlp, rev, body, orig)
+                select id, version_us, date_added_us, type, spec_version, tlp, submitter, anonymous,
+                  recipient_members, recipient_sectors, recipient_groups, revoked, is_latest, body, original
+                from stix_object_stage
                 on conflict (id, version_us) do nothing
                 returning id, version_us""")
-                .bind("submitter", job.submitter().memberId()).bind("anon", job.anonymous())
-                .bind("rm", rm).bind("rs", rs).bind("rg", rg)
-                .bind("ids", ids).bind("vs", versions).bind("das", added).bind("ts", types).bind("svs", specs)
-                .bind("tlps", tlps).bind("revs", revoked).bind("bodies", bodies).bind("origs", originals)
                 .map((r, ctx) -> r.getString(1) + "\u0000" + r.getLong(2))
-                .forEach(key -> {
-                    // what was new (not a resubmitted version): publish it, with what we already hold
-                    int i = byKey.get(key);
-                    Prepared o = job.objects().get(i);
-                    inserted.add(new StoredObject(o.id(), o.versionUs(), added[i], o.type(), o.specVersion(),
-                            AccessPolicy.fromCode(o.tlp()), job.submitter().memberId(), job.anonymous(), to, o.revoked(),
-                            o.body()));
-                });
+                // what was new (not a resubmitted version): publish it, with what we already hold
+                .forEach(key -> inserted.add(staged.get(byKey.get(key))));
         return last;
     }
 
     private void failJob(Job job, String message) {
+        if (job.statusId() == null) {
+            return;
+        }
         try {
             List<SubmissionStatus.Entry> failed = job.objects().stream()
                     .map(o -> new SubmissionStatus.Entry(o.id(), o.version(), message)).toList();
             jdbi.useHandle(h -> h.createUpdate("""
                     update submission_status set status = 'complete', failure_count = failure_count + :n,
-                      pending_count = 0, failures = failures || cast(:f as jsonb), pendings = '[]' where id = :id""")
-                    .bind("n", failed.size()).bind("f", entries(failed)).bind("id", job.statusId()).execute());
+                      pending_count = 0, failures = (failures::jsonb || :f::jsonb)::text, accepted = '[]' where id = :id""")
+                    .bind("n", failed.size()).bind("f", SubmissionStatus.entriesJson(failed)).bind("id", job.statusId())
+                    .execute());
         } catch (RuntimeException e) {
             LOG.error("could not record the failure of submission {}", job.statusId(), e);
         }
@@ -410,34 +430,16 @@ public final class Ingestor implements AutoCloseable {
     private void failLeftoverPendings() {
         jdbi.useHandle(h -> h.createUpdate("""
                 update submission_status set status = 'complete', failure_count = failure_count + pending_count,
-                  failures = failures || coalesce((select jsonb_agg(p || jsonb_build_object('message',
-                    'the server stopped before this object was stored; resubmit it')) from jsonb_array_elements(pendings) p), '[]'),
-                  pending_count = 0, pendings = '[]'
+                  failures = (failures::jsonb || coalesce((select jsonb_agg(p || jsonb_build_object('message',
+                    'the server stopped before this object was stored; resubmit it'))
+                    from jsonb_array_elements(accepted::jsonb) p), '[]'))::text,
+                  pending_count = 0, accepted = '[]'
                 where status = 'pending'""").execute());
     }
 
     private void deleteOldStatuses() {
         jdbi.useHandle(h -> h.createUpdate("delete from submission_status where request_timestamp < :t")
                 .bind("t", Instant.now().minus(STATUS_RETENTION)).execute());
-    }
-
-    private String entries(List<SubmissionStatus.Entry> list) {
-        ArrayNode a = json.createArrayNode();
-        SubmissionStatus.appendTo(a, list);
-        return json.writeValueAsString(a);
-    }
-
-    private List<SubmissionStatus.Entry> parseEntries(String text) {
-        List<SubmissionStatus.Entry> out = new ArrayList<>();
-        for (JsonNode n : json.readTree(text)) {
-            out.add(new SubmissionStatus.Entry(str(n, "id"), str(n, "version"), str(n, "message")));
-        }
-        return out;
-    }
-
-    private static String str(JsonNode n, String f) {
-        JsonNode v = n.get(f);
-        return v == null || v.isNull() ? null : v.asString();
     }
 
     @Override

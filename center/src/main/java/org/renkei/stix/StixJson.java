@@ -128,7 +128,7 @@ public final class StixJson {
                         }
                         more = value == JsonToken.VALUE_TRUE;
                     }
-                    case "objects" -> objects = readObjects(parser, value, notObjects);
+                    case "objects" -> objects = readObjects(parser, value, notObjects, body);
                     // spec_version appears in STIX 2.0 bundles; other envelope members are ignored
                     default -> parser.skipChildren();
                 }
@@ -155,7 +155,8 @@ public final class StixJson {
         }
     }
 
-    private List<StixObject> readObjects(JsonParser parser, JsonToken value, List<StixEnvelope.NotAnObject> notObjects) {
+    private List<StixObject> readObjects(JsonParser parser, JsonToken value, List<StixEnvelope.NotAnObject> notObjects,
+                                         byte[] body) {
         if (value == JsonToken.VALUE_NULL) return List.of();
         if (value != JsonToken.START_ARRAY) throw notStix(parser, "'objects' must be an array");
         List<StixObject> objects = new ArrayList<>();
@@ -173,10 +174,35 @@ public final class StixJson {
                 parser.skipChildren();
                 continue;
             }
+            long start = parser.currentTokenLocation().getByteOffset();
             JsonNode node = mapper.readTree(parser);
-            objects.add(StixObject.adopt((ObjectNode) node));
+            long end = parser.currentTokenLocation().getByteOffset() + 1; // just past the closing brace
+            String text = start >= 0 && end > start && end <= body.length && isCompact(body, (int) start, (int) end)
+                    ? new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8) : null;
+            objects.add(StixObject.adopt((ObjectNode) node, text));
         }
         return objects;
+    }
+
+    /**
+     * True when the JSON object in {@code b[from, to)} has no whitespace between tokens, so
+     * its text can be kept as the object's compact form; a cheap scan next to parsing it.
+     */
+    static boolean isCompact(byte[] b, int from, int to) {
+        if (b[from] != '{' || b[to - 1] != '}') return false;
+        boolean inString = false;
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (inString) {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                return false;
+            }
+        }
+        return !inString;
     }
 
     private static String describe(JsonToken token) {

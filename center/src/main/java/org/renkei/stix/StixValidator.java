@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 import org.renkei.stix.PropertyRules.Kind;
 import org.renkei.stix.PropertyRules.Rule;
 import org.renkei.stix.pattern.PatternSyntaxException;
-import org.renkei.stix.pattern.StixPatternParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -172,7 +171,7 @@ public final class StixValidator {
         if (json.has("modified") && json.has("created")) order(json, "created", "modified", false, f);
         millisecondPrecision(json, "created", f);
         millisecondPrecision(json, "modified", f);
-        if (core != null) checkTypeSpecific(core, json, f);
+        if (core != null) checkTypeSpecific(core, object, json, f);
         if (core != null && core.category() == StixCategory.SCO) checkDeterministicId(object, f);
     }
 
@@ -488,19 +487,14 @@ public final class StixValidator {
 
     // ------------------------------------------------------------------ per type
 
-    private static void checkTypeSpecific(StixType type, ObjectNode json, Findings f) {
+    private static void checkTypeSpecific(StixType type, StixObject object, ObjectNode json, Findings f) {
         switch (type) {
             case INDICATOR -> {
                 order(json, "valid_from", "valid_until", true, f);
-                JsonNode patternType = json.get("pattern_type");
-                JsonNode pattern = json.get("pattern");
-                if (patternType != null && patternType.isString() && patternType.stringValue().equals("stix")
-                        && pattern != null && pattern.isString()) {
-                    try {
-                        StixPatternParser.parse(pattern.stringValue());
-                    } catch (PatternSyntaxException e) {
-                        f.error("pattern", "invalid STIX pattern " + e.getMessage());
-                    }
+                try {
+                    object.stixPattern();
+                } catch (PatternSyntaxException e) {
+                    f.error("pattern", "invalid STIX pattern " + e.getMessage());
                 }
             }
             case MALWARE -> {

@@ -1,5 +1,6 @@
 package org.renkei.web;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -29,7 +30,6 @@ import org.renkei.intel.StoredObject;
 import org.renkei.intel.Submission;
 import org.renkei.intel.SubmissionStatus;
 import org.renkei.intel.Timestamps;
-import org.renkei.share.taxii.TaxiiApi;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -85,7 +85,7 @@ final class ObjectsApi implements HttpService {
         List<JsonNode> list = new ArrayList<>();
         objects.forEach(list::add);
         SubmissionStatus st = ingestor.submit(new Submission(p, "rest", to, anonymous, t -> null), list);
-        MembersApi.json(res, 202, statusJson(st));
+        sendStatus(res, 202, st);
     }
 
     private static Audience audience(JsonNode r) {
@@ -180,10 +180,12 @@ final class ObjectsApi implements HttpService {
     private void status(ServerRequest req, ServerResponse res) {
         Principal p = auth.required(req);
         UUID id = MembersApi.parseUuid("id", req.path().pathParameters().get("id"));
-        MembersApi.json(res, 200, statusJson(ingestor.status(id, p)));
+        sendStatus(res, 200, ingestor.status(id, p));
     }
 
-    private static ObjectNode statusJson(SubmissionStatus st) {
-        return TaxiiApi.statusJson(st);
+    private static void sendStatus(ServerResponse res, int status, SubmissionStatus st) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(st.toJson().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -56,6 +56,7 @@ public final class IngestBench {
                     count, envelopes, sumLength(bodies) >> 20, (System.nanoTime() - t) / 1e9));
         }
 
+        long cpuAtStart = cpuNanos();
         HttpClient http = BenchSupport.client();
         AtomicReferenceArray<String> statusIds = new AtomicReferenceArray<>(envelopes);
         AtomicInteger nextEnvelope = new AtomicInteger();
@@ -126,6 +127,8 @@ public final class IngestBench {
             t.join();
         }
         double seconds = (end - start) / 1e9;
+        // the client shares the cores with the server: say what it took (generation excluded)
+        double clientCpu = (cpuNanos() - cpuAtStart) / 1e9;
         double acceptSeconds = (lastAccepted.get() - start) / 1e9;
         if (firstFailure != null) {
             BenchSupport.progress(label + ": first failure: " + firstFailure);
@@ -135,10 +138,16 @@ public final class IngestBench {
                 count / seconds, acceptSeconds, count / acceptSeconds));
         BenchSupport.result(label, "objects", count, "stored", succeeded, "refused", failed,
                 "seconds", BenchSupport.fmt(seconds), "rate", Math.round(count / seconds),
-                "accept_rate", Math.round(count / acceptSeconds), "batch", batch, "connections", connections);
+                "accept_rate", Math.round(count / acceptSeconds), "batch", batch, "connections", connections,
+                "client_cpu_s", BenchSupport.fmt(clientCpu));
         if (failed > 0 || succeeded != count) {
             System.exit(2);
         }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long sumLength(String[] bodies) {

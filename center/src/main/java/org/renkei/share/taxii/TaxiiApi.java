@@ -367,7 +367,7 @@ public final class TaxiiApi implements HttpService {
         }
         SubmissionStatus st = ingestor.submit(new Submission(p, c.id(), c.audience(), anonymous, c.tlpRule()),
                 envelope.objects(), notObjects);
-        send(res, 202, statusJson(st));
+        sendRaw(res, 202, st.toJson());
     }
 
     private void status(ServerResponse res, Principal p, String id) {
@@ -380,22 +380,7 @@ public final class TaxiiApi implements HttpService {
         } catch (IllegalArgumentException e) {
             throw new NotFoundException("no status has id " + id);
         }
-        send(res, 200, statusJson(ingestor.status(uuid, p)));
-    }
-
-    public static ObjectNode statusJson(SubmissionStatus st) {
-        ObjectNode o = Json.object();
-        o.put("id", st.id().toString());
-        o.put("status", st.status());
-        o.put("request_timestamp", Timestamps.format(Timestamps.micros(st.requestTimestamp())));
-        o.put("total_count", st.totalCount());
-        o.put("success_count", st.successes().size());
-        SubmissionStatus.appendTo(o.putArray("successes"), st.successes());
-        o.put("failure_count", st.failures().size());
-        SubmissionStatus.appendTo(o.putArray("failures"), st.failures());
-        o.put("pending_count", st.pendings().size());
-        SubmissionStatus.appendTo(o.putArray("pendings"), st.pendings());
-        return o;
+        sendRaw(res, 200, ingestor.status(uuid, p).toJson());
     }
 
     // --- filters and paging ---

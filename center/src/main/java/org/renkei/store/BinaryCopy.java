@@ -1,0 +1,175 @@
+package org.renkei.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+
+/**
+ * Rows in PostgreSQL's binary {@code COPY} format, sent with {@code COPY table FROM STDIN
+ * (FORMAT binary)}: the way to hand the database thousands of rows at once.
+ *
+ * <p>Why not bound arrays ({@code insert ... select from unnest(?, ?, ...)}): the driver
+ * writes every array as escaped text and the server parses it back, which was a tenth of
+ * the ingest's CPU on the JVM side alone. Here each value goes as its length and its bytes.
+ *
+ * <p>Usage: {@link #row} with the column count, then exactly that many values, in the
+ * table's (or the column list's) order; then {@link #copyIn}.
+ */
+public final class BinaryCopy {
+    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+    private static final int UUID_OID = 2950;
+    private static final int TEXT_OID = 25;
+
+    private final Buffer out = new Buffer(1 << 16);
+    private int rows;
+
+    public BinaryCopy() {
+        out.write(SIGNATURE, 0, SIGNATURE.length);
+        out.int32(0); // flags
+        out.int32(0); // header extension length
+    }
+
+    /** Starts a row of {@code columns} values. */
+    public BinaryCopy row(int columns) {
+        out.int16(columns);
+        rows++;
+        return this;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public BinaryCopy text(String s) {
+        if (s == null) {
+            return nul();
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.int32(b.length);
+        out.write(b, 0, b.length);
+        return this;
+    }
+
+    public BinaryCopy int8(long v) {
+        out.int32(8);
+        out.int64(v);
+        return this;
+    }
+
+    public BinaryCopy int2(int v) {
+        out.int32(2);
+        out.int16(v);
+        return this;
+    }
+
+    public BinaryCopy bool(boolean v) {
+        out.int32(1);
+        out.write(v ? 1 : 0);
+        return this;
+    }
+
+    public BinaryCopy uuid(UUID v) {
+        if (v == null) {
+            return nul();
+        }
+        out.int32(16);
+        out.int64(v.getMostSignificantBits());
+        out.int64(v.getLeastSignificantBits());
+        return this;
+    }
+
+    /** A one-dimensional {@code uuid[]} (no null elements). */
+    public BinaryCopy uuidArray(Collection<UUID> values) {
+        out.int32(arrayHeaderLength(values.size()) + values.size() * (4 + 16));
+        arrayHeader(values.size(), UUID_OID);
+        for (UUID v : values) {
+            out.int32(16);
+            out.int64(v.getMostSignificantBits());
+            out.int64(v.getLeastSignificantBits());
+        }
+        return this;
+    }
+
+    /** A one-dimensional {@code text[]} (no null elements). */
+    public BinaryCopy textArray(Collection<String> values) {
+        byte[][] encoded = new byte[values.size()][];
+        int length = arrayHeaderLength(values.size());
+        int i = 0;
+        for (String v : values) {
+            encoded[i] = v.getBytes(StandardCharsets.UTF_8);
+            length += 4 + encoded[i++].length;
+        }
+        out.int32(length);
+        arrayHeader(values.size(), TEXT_OID);
+        for (byte[] b : encoded) {
+            out.int32(b.length);
+            out.write(b, 0, b.length);
+        }
+        return this;
+    }
+
+    public BinaryCopy nul() {
+        out.int32(-1);
+        return this;
+    }
+
+    private static int arrayHeaderLength(int n) {
+        return n == 0 ? 12 : 20;
+    }
+
+    private void arrayHeader(int n, int elementOid) {
+        out.int32(n == 0 ? 0 : 1); // dimensions
+        out.int32(0);              // no nulls
+        out.int32(elementOid);
+        if (n > 0) {
+            out.int32(n);          // length of the dimension
+            out.int32(1);          // its lower bound
+        }
+    }
+
+    /**
+     * Sends the rows: {@code copySql} is {@code COPY t (cols) FROM STDIN (FORMAT binary)}.
+     * Returns the number of rows the server took.
+     */
+    public long copyIn(Connection connection, String copySql) throws SQLException {
+        out.int16(-1); // trailer
+        try {
+            return connection.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn(copySql, new ByteArrayInputStream(out.buffer(), 0, out.size()), 1 << 16);
+        } catch (IOException e) {
+            throw new SQLException("COPY failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A growable big-endian byte buffer that exposes its array (no copy on send). */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+
+        void int16(int v) {
+            write(v >>> 8);
+            write(v);
+        }
+
+        void int32(int v) {
+            int16(v >>> 16);
+            int16(v);
+        }
+
+        void int64(long v) {
+            int32((int) (v >>> 32));
+            int32((int) v);
+        }
+    }
+}
