@@ -1,7 +1,6 @@
 package org.renkei.store;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -147,24 +146,52 @@ public final class BinaryCopy {
         }
     }
 
-    /** A growable big-endian byte buffer that exposes its array (no copy on send). */
-    private static final class Buffer extends ByteArrayOutputStream {
-        Buffer(int size) {
-            super(size);
+    /** A growable big-endian byte buffer that exposes its array (no copy on send, no locking per byte). */
+    private static final class Buffer {
+        private byte[] buf;
+        private int size;
+
+        Buffer(int capacity) {
+            buf = new byte[capacity];
         }
 
         byte[] buffer() {
             return buf;
         }
 
+        int size() {
+            return size;
+        }
+
+        private void ensure(int more) {
+            if (size + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            buf[size++] = (byte) b;
+        }
+
+        void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+
         void int16(int v) {
-            write(v >>> 8);
-            write(v);
+            ensure(2);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
         }
 
         void int32(int v) {
-            int16(v >>> 16);
-            int16(v);
+            ensure(4);
+            buf[size++] = (byte) (v >>> 24);
+            buf[size++] = (byte) (v >>> 16);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
         }
 
         void int64(long v) {

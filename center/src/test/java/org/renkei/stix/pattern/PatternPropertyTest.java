@@ -20,6 +20,7 @@ import org.renkei.stix.SeededCases;
 class PatternPropertyTest {
 
     static Stream<Long> equivalenceSeeds() { return SeededCases.seeds("equivalentSpellingsNormaliseAlike", 500); }
+    static Stream<Long> simpleFormSeeds() { return SeededCases.seeds("simpleFormParsesAsTheGrammarDoes", 2000); }
     static Stream<Long> garbageSeeds() { return SeededCases.seeds("arbitraryTextFailsOnlyWithSyntaxException", 500); }
 
     /** A tiny pattern tree that can print itself in canonical-ish and scrambled forms. */
@@ -130,5 +131,53 @@ class PatternPropertyTest {
         } catch (RuntimeException e) {
             fail("seed " + seed + " pattern " + text + ": unexpected " + e, e);
         }
+    }
+
+    private static final String[] TYPE_PARTS = {"ipv4-addr", "domain-name", "url", "x-a1", "a--b", "a-", "-a", "1a",
+            "A", "in", "or", "and", "true", "t", "h", "b", "x_y", "file", "", "ipv6-addr", "email-addr", "x-b-c", "a1"};
+    private static final String[] NAME_PARTS = {"value", "name", "_x", "a_b2", "start", "in", "true", "Value", "a-b",
+            "x.y", "'value'", "v[0]", "", "9a", "value", "hashes", "x_1", "stop"};
+    private static final String[] VALUE_PARTS = {"1.2.3.4", "a b", "\\'", "\\\\", "\\x", "'", "]", "[", "é", "\n",
+            "/* c */", "//", "", "t'2020-01-01T00:00:00Z'"};
+    private static final String[] SPACES = {"", " ", "", " ", "", " ", "  ", "\t"};
+    private static final String[] EQUALS = {"=", "=", "=", "=", "=", "==", "!=", "LIKE"};
+
+    /**
+     * The hand-written path for {@code [type:property = 'string']} must give exactly what the
+     * grammar gives, or step aside (null): near-miss spellings around the simple form.
+     */
+    @ParameterizedTest
+    @MethodSource("simpleFormSeeds")
+    void simpleFormParsesAsTheGrammarDoes(long seed) {
+        Random random = new Random(seed);
+        String text = (random.nextInt(20) == 0 ? " " : "") + "[" + pick(random, TYPE_PARTS) + ":" + pick(random, NAME_PARTS)
+                + pick(random, SPACES) + pick(random, EQUALS) + pick(random, SPACES) + "'"
+                + pick(random, VALUE_PARTS) + pick(random, VALUE_PARTS) + "'" + (random.nextInt(10) == 0 ? " " : "") + "]"
+                + (random.nextInt(20) == 0 ? " WITHIN 5 SECONDS" : "");
+        StixPattern fast = StixPatternParser.parseSimple(text);
+        StixPattern full;
+        try {
+            full = StixPatternParser.parseWithGrammar(text);
+        } catch (PatternSyntaxException e) {
+            assertThat(fast).as("the grammar refuses %s (%s)", text, e.getMessage()).isNull();
+            return;
+        }
+        if (fast != null) {
+            assertThat(fast).as(text).isEqualTo(full);
+        }
+        assertThat(StixPatternParser.parse(text)).as(text).isEqualTo(full);
+    }
+
+    @org.junit.jupiter.api.Test
+    void simpleFormTakesTheCommonIndicators() {
+        for (String text : List.of("[ipv4-addr:value = '198.51.100.7']", "[domain-name:value = 'a.example']",
+                "[url:value = 'https://a.example/x?y=\\'z\\'']", "[x-custom:name='v']")) {
+            assertThat(StixPatternParser.parseSimple(text)).as(text).isNotNull()
+                    .isEqualTo(StixPatternParser.parseWithGrammar(text));
+        }
+    }
+
+    private static String pick(Random random, String[] options) {
+        return options[random.nextInt(options.length)];
     }
 }
