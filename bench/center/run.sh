@@ -122,7 +122,9 @@ say "building the center (if sources changed) and the benchmark clients"
 mkdir -p "$WORK/classes"
 CP="$ROOT/center/target/renkei.jar:$ROOT/center/target/lib/*"
 "$JAVA_HOME/bin/javac" -nowarn -d "$WORK/classes" -cp "$CP" "$ROOT"/center/src/test/java/org/renkei/bench/*.java
-bench_java() { "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx3g -cp "$WORK/classes:$CP" "$@"; }
+# The clients share the cores with the server: C1 only (-XX:TieredStopAtLevel=1), since their work is
+# copying bytes to sockets and C2 compiling HttpClient's code cost more CPU than it saved in a short run.
+bench_java() { "$JAVA_HOME/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx3g -cp "$WORK/classes:$CP" "$@"; }
 
 # --- server ------------------------------------------------------------------
 # start_server LABEL [serve options...]: a fresh center on a free port; sets BASE
@@ -216,6 +218,8 @@ for p in filter(str.isdigit, os.listdir('/proc')):
     kids.setdefault(int(f[1]), []).append(p)
     cpu[p] = [int(x) / hz for x in f[11:15]]; comm[p] = s[s.index('(') + 1:s.rindex(')')]; cmd[p] = c
 out = {'java': 0.0, 'postgres': 0.0, 'other': 0.0}
+pg = {}
+jvms = []
 todo = [root]
 while todo:
     p = todo.pop(); todo += kids.get(p, [])
@@ -223,10 +227,34 @@ while todo:
     u, s_, cu, cs = cpu[p]
     kind = 'java' if comm[p] == 'java' else 'postgres' if comm[p] in ('postgres', 'unshare') or 'postgres' in cmd[p] else 'other'
     out[kind] += u + s_
-    if kind == 'postgres': out[kind] += cu + cs   # backends that exited
+    if kind == 'java': jvms.append(p)
+    if kind == 'postgres':
+        out[kind] += cu + cs   # backends that exited
+        title = cmd[p].replace('\0', ' ')
+        role = ('autovacuum' if 'autovacuum' in title else 'walwriter' if 'walwriter' in title else
+                'checkpointer' if 'checkpointer' in title or 'background writer' in title else
+                'backends' if '(' in title else 'postmaster')
+        pg[role] = pg.get(role, 0) + u + s_
+        if cu + cs: pg['exited'] = pg.get('exited', 0) + cu + cs
 if db:
     out['postgres'] += sum(sum(cpu[p][:2]) for p in cpu if comm[p] == 'postgres' and f' {db} ' in cmd[p].replace('\0', ' '))
-print(f"{out['java']:.2f} {out['postgres']:.2f}")
+# the JVM's threads by kind: compilers and GC are the JVM's own overhead, the rest is the application
+jit = gc = 0.0
+for p in jvms:
+    try:
+        tasks = os.listdir(f'/proc/{p}/task')
+    except OSError:
+        continue
+    for t in tasks:
+        try:
+            s = open(f'/proc/{p}/task/{t}/stat').read()
+        except OSError:
+            continue
+        name = s[s.index('(') + 1:s.rindex(')')]; f = s[s.rindex(')') + 2:].split()
+        used = (int(f[11]) + int(f[12])) / hz
+        if 'Compiler' in name: jit += used
+        elif name.startswith(('G1 ', 'GC ', 'VM Thread')): gc += used
+print(f"{out['java']:.2f} {out['postgres']:.2f} {jit:.2f} {gc:.2f} " + ','.join(f'{k}={v:.2f}' for k, v in sorted(pg.items())))
 PY
 }
 
@@ -240,9 +268,14 @@ run_ingest() { # label count seed first
   # CPU per object is what a busy 2-core machine cannot blur: report it next to the rate
   CPU_NOTE=$(python3 -c '
 import sys
-(jb, pb), (ja, pa) = (map(float, a.split()) for a in sys.argv[1:3]); c = float(sys.argv[3] or 0); n = int(sys.argv[4])
+def parse(a):
+    f = a.split()
+    return list(map(float, f[:4])), dict((k, float(v)) for k, v in (x.split("=") for x in (f[4].split(",") if len(f) > 4 else [])))
+((jb, pb, cb, gb), kb), ((ja, pa, ca, ga), ka) = parse(sys.argv[1]), parse(sys.argv[2]); c = float(sys.argv[3] or 0); n = int(sys.argv[4])
 j, p = ja - jb, pa - pb
-print(f"CPU per 1,000 objects: server JVM {1e6*j/n:.0f} ms, PostgreSQL {1e6*p/n:.0f} ms, client {1e6*c/n:.0f} ms")' \
+split = ", ".join(f"{k} {1e6*(v-kb.get(k,0))/n:.0f}" for k, v in sorted(ka.items()) if v - kb.get(k, 0) > 0.005)
+print(f"CPU per 1,000 objects: server JVM {1e6*j/n:.0f} ms (of which JIT {1e6*(ca-cb)/n:.0f}, GC {1e6*(ga-gb)/n:.0f}), "
+      f"PostgreSQL {1e6*p/n:.0f} ms" + (f" ({split})" if split else "") + f", client {1e6*c/n:.0f} ms")' \
     "$before" "$after" "$(result "$label" "$WORK/$label.out" client_cpu_s)" "$count")
   echo "  $label: $CPU_NOTE; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   [ -z "$walb" ] || python3 -c '

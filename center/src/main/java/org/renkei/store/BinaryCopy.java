@@ -2,6 +2,7 @@ package org.renkei.store;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,6 +23,7 @@ import org.postgresql.PGConnection;
  */
 public final class BinaryCopy {
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+    private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
     private static final int UUID_OID = 2950;
     private static final int TEXT_OID = 25;
 
@@ -137,10 +139,11 @@ public final class BinaryCopy {
      * Returns the number of rows the server took.
      */
     public long copyIn(Connection connection, String copySql) throws SQLException {
-        out.int16(-1); // trailer
+        // the trailer goes with each send, so the same rows can be sent again (e.g. after a failed attempt)
+        var data = new SequenceInputStream(new ByteArrayInputStream(out.buffer(), 0, out.size()),
+                new ByteArrayInputStream(TRAILER));
         try {
-            return connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn(copySql, new ByteArrayInputStream(out.buffer(), 0, out.size()), 1 << 16);
+            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, data, 1 << 16);
         } catch (IOException e) {
             throw new SQLException("COPY failed: " + e.getMessage(), e);
         }

@@ -162,6 +162,23 @@ class TaxiiServerTest {
     }
 
     @Test
+    void anEnvelopeMixingStoredAndNewVersionsStoresTheNewOnesAndListsAllAsSuccesses() {
+        ObjectNode known = indicator(UUID.randomUUID(), "2026-02-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.77']", Tlp.GREEN);
+        ObjectNode fresh = indicator(UUID.randomUUID(), "2026-02-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.78']", Tlp.GREEN);
+        center.submit("community", bank.token(), envelope(known));
+        JsonNode status = center.submit("community", bank.token(), envelope(known, fresh));
+        assertThat(status.get("status").asString()).isEqualTo("complete");
+        assertThat(status.get("success_count").asInt()).isEqualTo(2);
+        assertThat(status.get("pending_count").asInt()).isZero();
+        assertThat(status.get("successes")).hasSize(2);
+        assertThat(status.get("pendings")).isEmpty();
+        for (ObjectNode o : List.of(known, fresh)) {
+            JsonNode versions = json(center.get(OBJECTS + o.get("id").asString() + "/versions/", bank.token()));
+            assertThat(versions.get("versions")).hasSize(1);
+        }
+    }
+
+    @Test
     void pagingNeverSkipsOrRepeatsEvenUnderConcurrentBulkInserts() throws Exception {
         String type = "x-paging-" + UUID.randomUUID().toString().substring(0, 8);
         int writers = 4;
