@@ -22,3 +22,8 @@ alter table submission_status
 -- Each batch asks which of its ids are revoked (a revoked object takes no new versions):
 -- with this index that is a probe into a nearly empty index instead of the primary key.
 create index stix_object_revoked on stix_object (id) where revoked;
+
+-- A corroboration source is written in the same transaction as the member's own object,
+-- whose foreign key (stix_object.submitter) already proves the member exists; checking it
+-- again per source row was a trigger call per row for nothing.
+alter table corroboration_source drop constraint corroboration_source_member_id_fkey;

@@ -330,6 +330,11 @@ public final class Ingestor implements AutoCloseable {
      * refusals, by status id, into {@code refused}.
      */
     private static List<Job> refuseUpdatesOfRevoked(Handle h, List<Job> batch, Map<UUID, List<SubmissionStatus.Entry>> refused) {
+        // Most stores hold no revoked object at all: the partial index says so at once, and the
+        // batch's 20,000 ids need not be sent and looked up (a tenth of the database's time).
+        if (!h.createQuery("select exists (select 1 from stix_object where revoked)").mapTo(Boolean.class).one()) {
+            return batch;
+        }
         String[] ids = batch.stream().flatMap(j -> j.objects().stream()).map(Prepared::id).distinct().toArray(String[]::new);
         Map<String, Long> revokedAt = new HashMap<>();
         h.createQuery("select id, min(version_us) from stix_object where id = any(:ids) and revoked group by id")

@@ -162,6 +162,25 @@ class TaxiiServerTest {
     }
 
     @Test
+    void aRevokedObjectTakesNoNewVersion() {
+        UUID id = UUID.randomUUID();
+        ObjectNode revoked = indicator(id, "2026-02-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.91']", Tlp.GREEN)
+                .put("revoked", true);
+        ObjectNode later = indicator(id, "2026-03-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.91']", Tlp.GREEN);
+        ObjectNode other = indicator(UUID.randomUUID(), "2026-03-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.92']", Tlp.GREEN);
+        center.submit("community", bank.token(), envelope(revoked));
+        JsonNode status = center.submit("community", bank.token(), envelope(later, other));
+        assertThat(status.get("success_count").asInt()).isEqualTo(1);
+        assertThat(status.get("failure_count").asInt()).isEqualTo(1);
+        assertThat(status.get("failures").get(0).get("id").asString()).isEqualTo("indicator--" + id);
+        assertThat(status.get("failures").get(0).get("message").asString()).contains("revoked");
+        assertThat(status.get("successes")).hasSize(1);
+        assertThat(status.get("successes").get(0).get("id").asString()).isEqualTo(other.get("id").asString());
+        JsonNode versions = json(center.get(OBJECTS + "indicator--" + id + "/versions/", bank.token()));
+        assertThat(versions.get("versions")).hasSize(1);
+    }
+
+    @Test
     void anEnvelopeMixingStoredAndNewVersionsStoresTheNewOnesAndListsAllAsSuccesses() {
         ObjectNode known = indicator(UUID.randomUUID(), "2026-02-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.77']", Tlp.GREEN);
         ObjectNode fresh = indicator(UUID.randomUUID(), "2026-02-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.78']", Tlp.GREEN);
