@@ -223,11 +223,13 @@ public final class TaxiiApi implements HttpService {
     }
 
     private void getObjects(ServerRequest req, ServerResponse res, Principal p, TaxiiCollection c, String objectId) {
-        Filters f = filters(req, objectId);
+        // a cached page was rendered for exactly this path and query, so they were valid then and are
+        // now: the filters are parsed only when a page is rendered (a 'next' token can outlive its
+        // expiry by at most the cache's TTL)
         OptionalLong version = store.versionForCaching();
-        PageCache.Page page = version.isEmpty() ? objectsPage(req, p, c, f, objectId)
+        PageCache.Page page = version.isEmpty() ? objectsPage(req, p, c, objectId)
                 : pageCache.get(PageCache.key(p, req.path().absolute().path() + "?" + req.query().rawValue(),
-                version.getAsLong()), () -> objectsPage(req, p, c, f, objectId));
+                version.getAsLong()), () -> objectsPage(req, p, c, objectId));
         if (page.first() != null) {
             res.header("X-TAXII-Date-Added-First", page.first());
             res.header("X-TAXII-Date-Added-Last", page.last());
@@ -238,7 +240,8 @@ public final class TaxiiApi implements HttpService {
     }
 
     /** An objects page, rendered once for the page cache. */
-    private PageCache.Page objectsPage(ServerRequest req, Principal p, TaxiiCollection c, Filters f, String objectId) {
+    private PageCache.Page objectsPage(ServerRequest req, Principal p, TaxiiCollection c, String objectId) {
+        Filters f = filters(req, objectId);
         String binding = binding(p, c, objectId == null ? "objects" : "object:" + objectId, f);
         ObjectStore.Page page = page(req, p, c, f, binding);
         if (objectId != null && page.objects().isEmpty() && f.after == null && req.query().first("next").isEmpty()) {
