@@ -2,6 +2,7 @@ package org.renkei.access;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,7 +10,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,7 +36,7 @@ public final class TokenService {
     private final MemberDirectory members;
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
-    private final Cache<String, Optional<Principal>> verified = Caffeine.newBuilder()
+    private final Cache<ByteBuffer, Optional<Principal>> verified = Caffeine.newBuilder()
             .expireAfterWrite(CACHE_TTL).maximumSize(100_000).build();
 
     public TokenService(Jdbi jdbi, MemberDirectory members) {
@@ -80,8 +80,9 @@ public final class TokenService {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
-        String key = HexFormat.of().formatHex(hash(token));
-        return verified.get(key, k -> lookup(hash(token)));
+        byte[] hash = hash(token);
+        // keyed by the hash, not the token, so that no secret sits in the cache
+        return verified.get(ByteBuffer.wrap(hash), k -> lookup(hash));
     }
 
     private Optional<Principal> lookup(byte[] hash) {
@@ -132,7 +133,19 @@ public final class TokenService {
 
     static byte[] hash(String token) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            // a clone of a ready digest: looking the algorithm up among the providers on every
+            // request cost more than hashing the token
+            return ((MessageDigest) SHA_256.clone()).digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the runtime's SHA-256 cannot be cloned", e);
+        }
+    }
+
+    private static final MessageDigest SHA_256 = sha256();
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
         }

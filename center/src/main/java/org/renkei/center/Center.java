@@ -22,6 +22,7 @@ import org.renkei.http.Json;
 import org.renkei.intel.Ingestor;
 import org.renkei.intel.ObjectChecks;
 import org.renkei.intel.ObjectStore;
+import org.renkei.intel.StoreVersion;
 import org.renkei.intel.StoredObject;
 import org.renkei.share.taxii.TaxiiApi;
 import org.renkei.store.Database;
@@ -41,6 +42,7 @@ public final class Center implements AutoCloseable {
     private final MemberDirectory members;
     private final TokenService tokens;
     private final ObjectStore store;
+    private final StoreVersion storeVersion;
     private final Ingestor ingestor;
     private final CenterHttpServer http;
     private final Member centerMember;
@@ -48,7 +50,8 @@ public final class Center implements AutoCloseable {
     private final boolean ownsDatabase;
 
     private Center(EmbeddedPostgresServer embedded, Database database, MemberDirectory members, TokenService tokens,
-                   ObjectStore store, Ingestor ingestor, CenterHttpServer http, Member centerMember,
+                   ObjectStore store, StoreVersion storeVersion, Ingestor ingestor, CenterHttpServer http,
+                   Member centerMember,
                    IssuedToken bootstrapToken, boolean ownsDatabase) {
         this.ownsDatabase = ownsDatabase;
         this.embedded = embedded;
@@ -56,6 +59,7 @@ public final class Center implements AutoCloseable {
         this.members = members;
         this.tokens = tokens;
         this.store = store;
+        this.storeVersion = storeVersion;
         this.ingestor = ingestor;
         this.http = http;
         this.centerMember = centerMember;
@@ -121,9 +125,10 @@ public final class Center implements AutoCloseable {
         }
         AccessPolicy policy = new AccessPolicy();
         EventBus<StoredObject> bus = new InProcessBus<>();
-        ObjectStore store = new ObjectStore(jdbi, policy);
+        StoreVersion version = StoreVersion.listening(db);
+        ObjectStore store = new ObjectStore(jdbi, policy, version);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Ingestor ingestor = new Ingestor(jdbi, members, bus, new ObjectChecks(), center, Json.MAPPER);
+        Ingestor ingestor = new Ingestor(jdbi, version, members, bus, new ObjectChecks(), center, Json.MAPPER);
         var taxii = new TaxiiApi.TaxiiSettings(cfg.get("taxii.title"),
                 "The " + cfg.get("center.name") + " cyber information sharing center (STIX 2.1 over TAXII 2.1).",
                 cfg.get("taxii.contact"), cfg.longValue("taxii.max-content-length"), cfg.integer("taxii.page-size"),
@@ -131,7 +136,7 @@ public final class Center implements AutoCloseable {
         progress.accept("starting the HTTP server on " + cfg.get("server.host") + ":" + cfg.port() + "...");
         CenterHttpServer http = CenterHttpServer.start(cfg.get("server.host"), cfg.port(), members, tokens, policy,
                 store, ingestor, bus, serverSecret(jdbi, "taxii-page-key"), taxii, metrics, db);
-        return new Center(embedded, db, members, tokens, store, ingestor, http, center, bootstrap, ownsDatabase);
+        return new Center(embedded, db, members, tokens, store, version, ingestor, http, center, bootstrap, ownsDatabase);
     }
 
     /** A random key shared by every process of this center, made on first use. */
@@ -191,6 +196,7 @@ public final class Center implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        storeVersion.close();
         if (ownsDatabase) {
             database.close();
         }

@@ -58,13 +58,15 @@ public final class Ingestor implements AutoCloseable {
     private final Principal centerPrincipal;
     private final String centerIdentity;
     private final JsonMapper json;
+    private final StoreVersion storeVersion;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean running = true;
 
-    public Ingestor(Jdbi jdbi, MemberDirectory members, EventBus<StoredObject> bus, ObjectChecks checks,
-                    Member center, JsonMapper json) {
+    public Ingestor(Jdbi jdbi, StoreVersion storeVersion, MemberDirectory members, EventBus<StoredObject> bus,
+                    ObjectChecks checks, Member center, JsonMapper json) {
         this.jdbi = jdbi;
+        this.storeVersion = storeVersion;
         this.centerPrincipal = new Principal(center.id(), center.name(), center.type(), null, Set.of(),
                 org.renkei.access.Role.ADMIN, null);
         String centerIdentity = center.identityId();
@@ -242,7 +244,7 @@ public final class Ingestor implements AutoCloseable {
     private void write(List<Job> batch) {
         List<StoredObject> inserted = new ArrayList<>();
         try {
-            jdbi.useTransaction(h -> {
+            storeVersion.write(jdbi, h -> {
                 long last = h.createQuery("select last_us from date_added_clock for update").mapTo(Long.class).one();
                 Set<String> ids = new HashSet<>();
                 List<Corroboration.Source> reports = new ArrayList<>();
@@ -312,6 +314,7 @@ public final class Ingestor implements AutoCloseable {
                             where id = any(:ids)""")
                             .bind("ids", allStored.toArray(UUID[]::new)).execute();
                 }
+                return last;
             });
         } catch (RuntimeException e) {
             for (Job job : batch) {

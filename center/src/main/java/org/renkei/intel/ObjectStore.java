@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -31,10 +32,12 @@ public final class ObjectStore {
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
+    private final StoreVersion version;
 
-    public ObjectStore(Jdbi jdbi, AccessPolicy policy) {
+    public ObjectStore(Jdbi jdbi, AccessPolicy policy, StoreVersion version) {
         this.jdbi = jdbi;
         this.policy = policy;
+        this.version = version;
     }
 
     /** A page of objects in date_added order and whether more match. */
@@ -61,7 +64,8 @@ public final class ObjectStore {
 
     /** Deletes the given versions (all when {@code versionsUs} is empty) of one object; returns how many. */
     public int delete(String id, Set<Long> versionsUs) {
-        return jdbi.inTransaction(h -> {
+        int[] deleted = {0};
+        version.write(jdbi, h -> {
             int n = versionsUs.isEmpty()
                     ? h.createUpdate("delete from stix_object where id = :id").bind("id", id).execute()
                     : h.createUpdate("delete from stix_object where id = :id and version_us = any(:v)")
@@ -71,20 +75,18 @@ public final class ObjectStore {
                     where o.id = :id and not o.is_latest
                       and o.version_us = (select max(version_us) from stix_object where id = :id)""")
                     .bind("id", id).execute();
-            if (n > 0) {
-                // advance the store's version so that cached pages holding the object go stale
-                h.createUpdate("update date_added_clock set last_us = last_us + 1").execute();
-            }
-            return n;
+            deleted[0] = n;
+            // advance the store's version so that cached pages holding the object go stale
+            return n == 0 ? Long.MIN_VALUE
+                    : h.createQuery("update date_added_clock set last_us = last_us + 1 returning last_us")
+                    .mapTo(Long.class).one();
         });
+        return deleted[0];
     }
 
-    /**
-     * The store's version: it changes with every committed write and delete, by any process
-     * (it is the {@code date_added_clock}, which writers advance in their transaction).
-     */
-    public long version() {
-        return jdbi.withHandle(h -> h.createQuery("select last_us from date_added_clock").mapTo(Long.class).one());
+    /** The version to key cached pages by; empty while this process commits a write (see {@link StoreVersion}). */
+    public OptionalLong versionForCaching() {
+        return version.forCaching();
     }
 
     public long count() {

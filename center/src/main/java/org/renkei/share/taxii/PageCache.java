@@ -1,10 +1,13 @@
 package org.renkei.share.taxii;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.renkei.access.Principal;
 
 /**
@@ -15,7 +18,9 @@ import org.renkei.access.Principal;
  * the exact path and query string, and the store's version. The version is the
  * {@code date_added_clock} value, which every committed write and every delete advances,
  * in the database, so a change made by any process of the center makes every older entry
- * unreachable. Entries also expire after {@link #TTL}.
+ * unreachable: at once for this process's writes, within a notification's delay (about a
+ * millisecond) for another process's (see {@link org.renkei.intel.StoreVersion}). Entries
+ * also expire after {@link #TTL}.
  *
  * <p>Why it is needed: a 100-object page is about 64 KB of JSON that otherwise travels
  * PostgreSQL → JVM → socket on every poll; on two cores that bounds throughput well below
@@ -29,11 +34,11 @@ final class PageCache {
     record Page(byte[] body, String first, String last) {
     }
 
-    private final Cache<String, Page> pages = Caffeine.newBuilder()
+    private final AsyncCache<String, Page> pages = Caffeine.newBuilder()
             .maximumWeight(MAX_BYTES)
             .weigher((String k, Page v) -> k.length() + v.body().length)
             .expireAfterWrite(TTL)
-            .build();
+            .buildAsync();
 
     static String key(Principal p, String pathAndQuery, long storeVersion) {
         StringBuilder k = new StringBuilder(160).append(storeVersion).append('|');
@@ -49,11 +54,31 @@ final class PageCache {
         return k.append('|').append(pathAndQuery).toString();
     }
 
-    Page get(String key) {
-        return pages.getIfPresent(key);
-    }
-
-    void put(String key, Page page) {
-        pages.put(key, page);
+    /**
+     * The cached page, or the one {@code render} makes. Callers asking for a page that is
+     * being rendered wait for that one instead of each querying the database: when a popular
+     * page expires or the store changes, fifty polling clients would otherwise run fifty
+     * identical queries at once, and every one of them would be late. The render runs on the
+     * caller's thread, outside any lock; a render that fails is not cached, and its error is
+     * what the waiting callers get too.
+     */
+    Page get(String key, Supplier<Page> render) {
+        CompletableFuture<Page> mine = new CompletableFuture<>();
+        CompletableFuture<Page> theirs = pages.asMap().putIfAbsent(key, mine);
+        if (theirs != null) {
+            try {
+                return theirs.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            Page page = render.get();
+            mine.complete(page);
+            return page;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
@@ -222,19 +223,25 @@ public final class TaxiiApi implements HttpService {
     }
 
     private void getObjects(ServerRequest req, ServerResponse res, Principal p, TaxiiCollection c, String objectId) {
-        Filters f = filters(req, objectId);
-        String cacheKey = PageCache.key(p, req.path().absolute().path() + "?" + req.query().rawValue(), store.version());
-        PageCache.Page cached = pageCache.get(cacheKey);
-        if (cached != null) {
-            if (cached.first() != null) {
-                res.header("X-TAXII-Date-Added-First", cached.first());
-                res.header("X-TAXII-Date-Added-Last", cached.last());
-            }
-            res.status(200);
-            res.header(HeaderNames.CONTENT_TYPE, MEDIA);
-            res.send(cached.body());
-            return;
+        // a cached page was rendered for exactly this path and query, so they were valid then and are
+        // now: the filters are parsed only when a page is rendered (a 'next' token can outlive its
+        // expiry by at most the cache's TTL)
+        OptionalLong version = store.versionForCaching();
+        PageCache.Page page = version.isEmpty() ? objectsPage(req, p, c, objectId)
+                : pageCache.get(PageCache.key(p, req.path().absolute().path() + "?" + req.query().rawValue(),
+                version.getAsLong()), () -> objectsPage(req, p, c, objectId));
+        if (page.first() != null) {
+            res.header("X-TAXII-Date-Added-First", page.first());
+            res.header("X-TAXII-Date-Added-Last", page.last());
         }
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, MEDIA);
+        res.send(page.body());
+    }
+
+    /** An objects page, rendered once for the page cache. */
+    private PageCache.Page objectsPage(ServerRequest req, Principal p, TaxiiCollection c, String objectId) {
+        Filters f = filters(req, objectId);
         String binding = binding(p, c, objectId == null ? "objects" : "object:" + objectId, f);
         ObjectStore.Page page = page(req, p, c, f, binding);
         if (objectId != null && page.objects().isEmpty() && f.after == null && req.query().first("next").isEmpty()) {
@@ -253,14 +260,10 @@ public final class TaxiiApi implements HttpService {
             sb.append(page.objects().get(i).body());
         }
         sb.append("]}");
-        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
         List<StoredObject> objects = page.objects();
-        pageCache.put(cacheKey, new PageCache.Page(body, objects.isEmpty() ? null : objects.getFirst().dateAdded(),
-                objects.isEmpty() ? null : objects.getLast().dateAdded()));
-        dateHeaders(res, objects);
-        res.status(200);
-        res.header(HeaderNames.CONTENT_TYPE, MEDIA);
-        res.send(body);
+        return new PageCache.Page(sb.toString().getBytes(StandardCharsets.UTF_8),
+                objects.isEmpty() ? null : objects.getFirst().dateAdded(),
+                objects.isEmpty() ? null : objects.getLast().dateAdded());
     }
 
     private void manifest(ServerRequest req, ServerResponse res, Principal p, TaxiiCollection c) {

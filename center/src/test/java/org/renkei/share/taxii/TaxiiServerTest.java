@@ -379,4 +379,26 @@ class TaxiiServerTest {
         var r = center.get("/taxii2/api1/collections/public/objects/?match[type]=" + type, null);
         assertThat(json(r).get("objects")).isEmpty();
     }
+
+    @Test
+    void aPageCachedByOneProcessFollowsWritesMadeThroughAnother() throws Exception {
+        try (TestCenter second = TestCenter.start(PG.database())) {
+            String type = "x-scale-" + UUID.randomUUID().toString().substring(0, 8);
+            String q = OBJECTS + "?match[type]=" + type;
+            ObjectNode first = Json.object().put("type", type).put("id", type + "--" + UUID.randomUUID())
+                    .put("spec_version", "2.1").put("created", "2026-01-01T00:00:00.000Z")
+                    .put("modified", "2026-01-01T00:00:00.000Z");
+            first.putArray("object_marking_refs").add(Tlp.GREEN.markingDefinitionId());
+            center.submit("community", bank.token(), envelope(first));
+            assertThat(json(second.get(q, bank.token())).get("objects")).hasSize(1);
+            assertThat(json(second.get(q, bank.token())).get("objects")).hasSize(1); // now cached in the second
+            center.submit("community", bank.token(), envelope(first.deepCopy().put("id", type + "--" + UUID.randomUUID())));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            int seen;
+            while ((seen = json(second.get(q, bank.token())).get("objects").size()) != 2 && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            assertThat(seen).as("the second process saw the first's write (by its notification)").isEqualTo(2);
+        }
+    }
 }
