@@ -16,14 +16,12 @@ import org.renkei.access.MemberInput;
 import org.renkei.access.MemberType;
 import org.renkei.access.Role;
 import org.renkei.access.TokenService;
-import org.renkei.bus.EventBus;
-import org.renkei.bus.InProcessBus;
 import org.renkei.http.Json;
 import org.renkei.intel.Ingestor;
 import org.renkei.intel.ObjectChecks;
 import org.renkei.intel.ObjectStore;
+import org.renkei.intel.StoreFeed;
 import org.renkei.intel.StoreVersion;
-import org.renkei.intel.StoredObject;
 import org.renkei.share.taxii.TaxiiApi;
 import org.renkei.store.Database;
 import org.renkei.store.DatabaseSettings;
@@ -43,6 +41,7 @@ public final class Center implements AutoCloseable {
     private final TokenService tokens;
     private final ObjectStore store;
     private final StoreVersion storeVersion;
+    private final StoreFeed feed;
     private final Ingestor ingestor;
     private final CenterHttpServer http;
     private final Member centerMember;
@@ -50,7 +49,8 @@ public final class Center implements AutoCloseable {
     private final boolean ownsDatabase;
 
     private Center(EmbeddedPostgresServer embedded, Database database, MemberDirectory members, TokenService tokens,
-                   ObjectStore store, StoreVersion storeVersion, Ingestor ingestor, CenterHttpServer http,
+                   ObjectStore store, StoreVersion storeVersion, StoreFeed feed, Ingestor ingestor,
+                   CenterHttpServer http,
                    Member centerMember,
                    IssuedToken bootstrapToken, boolean ownsDatabase) {
         this.ownsDatabase = ownsDatabase;
@@ -60,6 +60,7 @@ public final class Center implements AutoCloseable {
         this.tokens = tokens;
         this.store = store;
         this.storeVersion = storeVersion;
+        this.feed = feed;
         this.ingestor = ingestor;
         this.http = http;
         this.centerMember = centerMember;
@@ -124,19 +125,19 @@ public final class Center implements AutoCloseable {
                     : tokens.register(center.id(), Role.ADMIN, "first administrator (" + ADMIN_TOKEN_ENV + ")", adminToken);
         }
         AccessPolicy policy = new AccessPolicy();
-        EventBus<StoredObject> bus = new InProcessBus<>();
         StoreVersion version = StoreVersion.listening(db);
+        StoreFeed feed = new StoreFeed(jdbi, version);
         ObjectStore store = new ObjectStore(jdbi, policy, version);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Ingestor ingestor = new Ingestor(jdbi, version, members, bus, new ObjectChecks(), center, Json.MAPPER);
+        Ingestor ingestor = new Ingestor(jdbi, version, members, new ObjectChecks(), center, Json.MAPPER);
         var taxii = new TaxiiApi.TaxiiSettings(cfg.get("taxii.title"),
                 "The " + cfg.get("center.name") + " cyber information sharing center (STIX 2.1 over TAXII 2.1).",
                 cfg.get("taxii.contact"), cfg.longValue("taxii.max-content-length"), cfg.integer("taxii.page-size"),
                 cfg.integer("taxii.max-page-size"));
         progress.accept("starting the HTTP server on " + cfg.get("server.host") + ":" + cfg.port() + "...");
         CenterHttpServer http = CenterHttpServer.start(cfg.get("server.host"), cfg.port(), members, tokens, policy,
-                store, ingestor, bus, serverSecret(jdbi, "taxii-page-key"), taxii, metrics, db);
-        return new Center(embedded, db, members, tokens, store, version, ingestor, http, center, bootstrap, ownsDatabase);
+                store, ingestor, feed, serverSecret(jdbi, "taxii-page-key"), taxii, metrics, db);
+        return new Center(embedded, db, members, tokens, store, version, feed, ingestor, http, center, bootstrap, ownsDatabase);
     }
 
     /** A random key shared by every process of this center, made on first use. */
@@ -196,6 +197,7 @@ public final class Center implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        feed.close();
         storeVersion.close();
         if (ownsDatabase) {
             database.close();

@@ -23,7 +23,6 @@ import org.renkei.access.Member;
 import org.renkei.access.MemberDirectory;
 import org.renkei.access.Principal;
 import org.renkei.access.Sector;
-import org.renkei.bus.EventBus;
 import org.renkei.stix.StixObject;
 import org.renkei.stix.Tlp;
 import org.renkei.store.BinaryCopy;
@@ -38,8 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Accepts STIX content. {@link #submit} checks every object at once (validation,
  * the collection's TLP rule, anonymisation), records a pending status and queues
  * the good objects; one writer thread stores queued objects in batches, one
- * transaction per batch (group commit), and only then marks them complete and
- * publishes them on the bus. So "complete" always means durable.
+ * transaction per batch (group commit) that also marks them complete. So "complete"
+ * always means durable. The live stream learns of them from the store ({@link StoreFeed}).
  *
  * <p>The writer holds the {@code date_added_clock} row lock for its transaction and
  * hands out microseconds after the last one: date_added is strictly increasing in
@@ -52,7 +51,6 @@ public final class Ingestor implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final MemberDirectory members;
-    private final EventBus<StoredObject> bus;
     private final ObjectChecks checks;
     private final Anonymizer anonymizer;
     private final Principal centerPrincipal;
@@ -63,8 +61,8 @@ public final class Ingestor implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
 
-    public Ingestor(Jdbi jdbi, StoreVersion storeVersion, MemberDirectory members, EventBus<StoredObject> bus,
-                    ObjectChecks checks, Member center, JsonMapper json) {
+    public Ingestor(Jdbi jdbi, StoreVersion storeVersion, MemberDirectory members, ObjectChecks checks,
+                    Member center, JsonMapper json) {
         this.jdbi = jdbi;
         this.storeVersion = storeVersion;
         this.centerPrincipal = new Principal(center.id(), center.name(), center.type(), null, Set.of(),
@@ -72,7 +70,6 @@ public final class Ingestor implements AutoCloseable {
         String centerIdentity = center.identityId();
         this.centerIdentity = centerIdentity;
         this.members = members;
-        this.bus = bus;
         this.checks = checks;
         this.anonymizer = new Anonymizer(centerIdentity);
         this.json = json;
@@ -321,9 +318,6 @@ public final class Ingestor implements AutoCloseable {
                 failJob(job, "the store refused the batch (" + e.getMessage() + "); resubmit");
             }
             throw e;
-        }
-        for (StoredObject o : inserted) {
-            bus.publish(o);
         }
     }
 

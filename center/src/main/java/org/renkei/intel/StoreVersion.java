@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.HandleCallback;
@@ -42,6 +43,7 @@ public final class StoreVersion implements AutoCloseable {
     private final Database db;
     private final AtomicLong version = new AtomicLong(Long.MIN_VALUE);
     private final AtomicInteger committing = new AtomicInteger();
+    private final Object changed = new Object();
     private volatile boolean listening;
     private volatile boolean closed;
     private volatile Connection connection;
@@ -67,7 +69,32 @@ public final class StoreVersion implements AutoCloseable {
 
     /** Takes note of a version this process has committed (or read); versions never go back. */
     public long advanceTo(long v) {
-        return version.accumulateAndGet(v, Math::max);
+        long before = version.get();
+        long now = version.accumulateAndGet(v, Math::max);
+        if (now > before) {
+            synchronized (changed) {
+                changed.notifyAll();
+            }
+        }
+        return now;
+    }
+
+    /**
+     * Waits until the version is beyond {@code seen} or the timeout passes, and returns the
+     * version then (read from the database while notifications are down).
+     */
+    public long awaitBeyond(long seen, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changed) {
+            while (version.get() <= seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(changed, left);
+            }
+        }
+        return current();
     }
 
     /**

@@ -108,6 +108,23 @@ class LiveStreamTest {
     }
 
     @Test
+    void aStreamShowsWhatAnotherProcessAcceptedInOneOrder() throws Exception {
+        var live = open("?types=indicator", null);
+        try (TestCenter second = TestCenter.start(PG.database())) {
+            ObjectNode here = indicator("[ipv4-addr:value = '192.0.2.21']", Tlp.GREEN);
+            ObjectNode there = indicator("[ipv4-addr:value = '192.0.2.22']", Tlp.GREEN);
+            ObjectNode hereAgain = indicator("[ipv4-addr:value = '192.0.2.23']", Tlp.GREEN);
+            center.submit("community", bank.token(), envelope(here));
+            second.submit("community", bank.token(), envelope(there));
+            center.submit("community", bank.token(), envelope(hereAgain));
+            List<Event> got = take(live, 3);
+            assertThat(got).extracting(Event::objectId).containsExactly(here.get("id").asString(),
+                    there.get("id").asString(), hereAgain.get("id").asString());
+            assertThat(live.poll(300, TimeUnit.MILLISECONDS)).as("no repeats").isNull();
+        }
+    }
+
+    @Test
     void theTypeFilterNarrowsTheStream() throws Exception {
         var malwareOnly = open("?types=malware", null);
         center.submit("community", bank.token(), envelope(indicator("[ipv4-addr:value = '192.0.2.9']", Tlp.GREEN)));
