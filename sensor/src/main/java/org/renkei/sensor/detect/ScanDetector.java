@@ -1,5 +1,7 @@
 package org.renkei.sensor.detect;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,9 +24,15 @@ import org.renkei.sensor.decode.DecodedPacket;
  * <p>Distinct destinations are counted with a 512-bit linear-counting bitmap per entry
  * (Whang et al. 1990): one standard error is about 3 % at 100 destinations and 5 % at
  * 1,000; once the bitmap is 95 % full (~1,500) the estimate becomes the number of probes
- * (scanners rarely repeat a target). The estimate never exceeds the probes sent. One entry
- * is 128 bytes off-heap; {@code maxEntries} bounds the memory (default 1 M entries ≈ 192 MB
- * of table with its load-factor headroom).
+ * (scanners rarely repeat a target). The estimate never exceeds the probes sent.
+ *
+ * <p>Memory: one entry is a 64-byte slot (one cache line) off-heap. A darknet sees
+ * millions of sources sending a few packets each, and each packet costs a random access
+ * into a table of hundreds of MB, so the hot state of an entry is kept in that one line:
+ * up to three bitmap positions are stored inline, and only an entry that reaches a fourth
+ * distinct position moves them into a 64-byte bitmap from a side pool (most entries
+ * never do). Both forms hold the same bitmap, so estimates are identical. {@code
+ * maxEntries} bounds the table; the pool holds at most one bitmap per entry.
  */
 public final class ScanDetector implements AutoCloseable {
     /** Defaults: N = 100 distinct destinations, 480 s expiry, 1 M entries. */
@@ -34,11 +42,21 @@ public final class ScanDetector implements AutoCloseable {
         }
     }
 
-    private static final int SLOT = 128;
+    private static final int SLOT = 64;
     private static final int O_PACKETS = 20, O_FIRST = 24, O_LAST = 28, O_BYTES = 32, O_IV_PACKETS = 40, O_IV_BYTES = 44,
-            O_TTL_MIN = 48, O_TTL_MAX = 49, O_FLAGS = 50, O_CLASSES = 51, O_FP = 52, O_PROBES = 56, O_BITS = 60,
-            O_STATE = 62, O_BITMAP = 64;
-    private static final int BITMAP_BITS = 512;
+            O_TTL_MIN = 48, O_TTL_MAX = 49, O_FLAGS = 50, O_CLASSES = 51, O_FP = 52, O_PROBES = 56, O_DEST = 60;
+    /**
+     * Bit 7 of the classes byte (the class UNDECODED never reaches this table): the
+     * campaign has been reported as started.
+     */
+    private static final int STARTED = 0x80;
+    /**
+     * The int at O_DEST: if negative, 0x80000000 | index of the entry's bitmap in the pool;
+     * else the count (0-3) of inline bitmap positions in bits 0-1 and the positions, 9 bits
+     * each, at bits 2, 11 and 20.
+     */
+    private static final int INLINE_MAX = 3;
+    private static final int BITMAP_BITS = 512, BITMAP_BYTES = BITMAP_BITS / 8;
     private static final int PROBE_MASK = (1 << PacketClass.TCP_SYN_PROBE.ordinal()) | (1 << PacketClass.UDP_PROBE.ordinal())
             | (1 << PacketClass.ICMP_ECHO_PROBE.ordinal());
 
@@ -53,6 +71,108 @@ public final class ScanDetector implements AutoCloseable {
         this.config = config;
         this.fingerprintNames = fingerprintNames.clone();
         this.table = new SlotTable(config.maxEntries(), SLOT);
+        this.poolLimit = table.maxEntries();
+        this.poolArena = Arena.ofShared();
+        this.pool = NativeMemory.allocate(poolArena, poolCapacity * BITMAP_BYTES);
+    }
+
+    // The bitmap pool: a bump-allocated array of 64-byte bitmaps that doubles up to one per
+    // table entry; freed bitmaps form a list threaded through their first long (index + 1).
+    private Arena poolArena;
+    private MemorySegment pool;
+    private long poolCapacity = 1024, poolUsed, poolFree = -1;
+    private final long poolLimit;
+
+    /** A zeroed bitmap's index, or -1 when the pool is at its bound. */
+    private long allocateBitmap() {
+        if (poolFree >= 0) {
+            long idx = poolFree;
+            long at = idx * BITMAP_BYTES;
+            poolFree = pool.get(SlotTable.LONG, at) - 1;
+            pool.set(SlotTable.LONG, at, 0L);
+            return idx;
+        }
+        if (poolUsed == poolCapacity) {
+            if (poolCapacity >= poolLimit) return -1;
+            long bigger = Math.min(poolLimit, poolCapacity * 2);
+            Arena arena = Arena.ofShared();
+            MemorySegment grown = NativeMemory.allocate(arena, bigger * BITMAP_BYTES);
+            MemorySegment.copy(pool, 0, grown, 0, poolUsed * BITMAP_BYTES);
+            poolArena.close();
+            poolArena = arena;
+            pool = grown;
+            poolCapacity = bigger;
+        }
+        return poolUsed++;
+    }
+
+    private void freeBitmap(long idx) {
+        long at = idx * BITMAP_BYTES;
+        for (int w = 1; w < 8; w++) pool.set(SlotTable.LONG, at + w * 8L, 0L);
+        pool.set(SlotTable.LONG, at, poolFree + 1);
+        poolFree = idx;
+    }
+
+    /** Bitmap positions set for the entry at {@code off}. */
+    private int bitsSet(long off) {
+        int d = table.mem.get(SlotTable.INT, off + O_DEST);
+        if (d >= 0) return d & 3;
+        long at = (d & 0x7FFFFFFFL) * BITMAP_BYTES;
+        int bits = 0;
+        for (int w = 0; w < 8; w++) bits += Long.bitCount(pool.get(SlotTable.LONG, at + w * 8L));
+        return bits;
+    }
+
+    /**
+     * Sets position {@code bit} in the entry's bitmap; false if it was set already. When a
+     * fourth position arrives and the pool is at its bound, the position is not recorded
+     * (the estimate then undercounts, which the bound makes unavoidable).
+     */
+    private boolean setBit(long off, int bit) {
+        var m = table.mem;
+        int d = m.get(SlotTable.INT, off + O_DEST);
+        if (d < 0) {
+            long wordOff = (d & 0x7FFFFFFFL) * BITMAP_BYTES + ((bit >>> 6) << 3);
+            long word = pool.get(SlotTable.LONG, wordOff);
+            long mask = 1L << (bit & 63);
+            if ((word & mask) != 0) return false;
+            pool.set(SlotTable.LONG, wordOff, word | mask);
+            return true;
+        }
+        int n = d & 3;
+        for (int k = 0; k < n; k++) if (((d >>> (2 + 9 * k)) & 0x1FF) == bit) return false;
+        if (n < INLINE_MAX) {
+            m.set(SlotTable.INT, off + O_DEST, (d | (bit << (2 + 9 * n))) + 1);
+            return true;
+        }
+        long idx = allocateBitmap();
+        if (idx < 0) return false;
+        long at = idx * BITMAP_BYTES;
+        for (int k = 0; k <= n; k++) {
+            int b = k < n ? (d >>> (2 + 9 * k)) & 0x1FF : bit;
+            long wo = at + ((b >>> 6) << 3);
+            pool.set(SlotTable.LONG, wo, pool.get(SlotTable.LONG, wo) | (1L << (b & 63)));
+        }
+        m.set(SlotTable.INT, off + O_DEST, (int) (0x80000000L | idx));
+        return true;
+    }
+
+    /** ORs the entry's bitmap into the 64-byte bitmap at {@code dst}. */
+    private void orBitmapInto(MemorySegment dst, long dstOff, long off) {
+        int d = table.mem.get(SlotTable.INT, off + O_DEST);
+        if (d < 0) {
+            long at = (d & 0x7FFFFFFFL) * BITMAP_BYTES;
+            for (int w = 0; w < 8; w++) {
+                long wo = dstOff + w * 8L;
+                dst.set(SlotTable.LONG, wo, dst.get(SlotTable.LONG, wo) | pool.get(SlotTable.LONG, at + w * 8L));
+            }
+            return;
+        }
+        for (int k = 0; k < (d & 3); k++) {
+            int b = (d >>> (2 + 9 * k)) & 0x1FF;
+            long wo = dstOff + ((b >>> 6) << 3);
+            dst.set(SlotTable.LONG, wo, dst.get(SlotTable.LONG, wo) | (1L << (b & 63)));
+        }
     }
 
     /** Number of darknet addresses monitored, for coverage; 0 leaves coverage at 0. */
@@ -131,16 +251,10 @@ public final class ScanDetector implements AutoCloseable {
         m.set(SlotTable.INT, off + O_PROBES, probes);
         long h = Addresses.mix(family == 4 ? p.dst4 : p.dst6Hi ^ (p.dst6Lo * 0x9E3779B97F4A7C15L));
         int bit = (int) (h >>> 55); // 9 bits
-        long wordOff = off + O_BITMAP + ((bit >>> 6) << 3);
-        long word = m.get(SlotTable.LONG, wordOff);
-        long mask = 1L << (bit & 63);
-        if ((word & mask) != 0) return;
-        m.set(SlotTable.LONG, wordOff, word | mask);
-        int bits = (m.get(SlotTable.JAVA_SHORT, off + O_BITS) & 0xFFFF) + 1;
-        m.set(SlotTable.JAVA_SHORT, off + O_BITS, (short) bits);
-        if (probes >= config.minDestinations() && (m.get(SlotTable.BYTE, off + O_STATE) & 1) == 0
-                && estimate(bits, probes) >= config.minDestinations()) {
-            m.set(SlotTable.BYTE, off + O_STATE, (byte) 1);
+        if (!setBit(off, bit)) return;
+        if (probes >= config.minDestinations() && (m.get(SlotTable.BYTE, off + O_CLASSES) & STARTED) == 0
+                && estimate(bitsSet(off), probes) >= config.minDestinations()) {
+            m.set(SlotTable.BYTE, off + O_CLASSES, (byte) (m.get(SlotTable.BYTE, off + O_CLASSES) | STARTED));
             events.add(campaign(off, EventState.STARTED));
         }
     }
@@ -153,7 +267,7 @@ public final class ScanDetector implements AutoCloseable {
     }
 
     private long estimateAt(long off) {
-        return estimate(table.mem.get(SlotTable.JAVA_SHORT, off + O_BITS) & 0xFFFF, table.mem.get(SlotTable.INT, off + O_PROBES));
+        return estimate(bitsSet(off), table.mem.get(SlotTable.INT, off + O_PROBES));
     }
 
     private ScanCampaign campaign(long off, EventState state) {
@@ -209,6 +323,8 @@ public final class ScanDetector implements AutoCloseable {
             // batches on wall-clock time, independently of the capture-time sweep).
             if (sec - last > config.expirySeconds() && m.get(SlotTable.INT, off + O_IV_PACKETS) == 0) {
                 if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
+                int d = m.get(SlotTable.INT, off + O_DEST);
+                if (d < 0) freeBitmap(d & 0x7FFFFFFFL);
                 table.delete(i); // look at slot i again: a later entry may have moved in
             } else {
                 i++;
@@ -262,16 +378,13 @@ public final class ScanDetector implements AutoCloseable {
                 sm.set(SlotTable.INT, so + S_LAST, (int) Math.max(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_LAST)),
                         Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST))));
                 sm.set(SlotTable.BYTE, so + S_FLAGS, (byte) (sm.get(SlotTable.BYTE, so + S_FLAGS) | m.get(SlotTable.BYTE, off + O_FLAGS)));
-                sm.set(SlotTable.BYTE, so + S_CLASSES, (byte) (sm.get(SlotTable.BYTE, so + S_CLASSES) | m.get(SlotTable.BYTE, off + O_CLASSES)));
+                sm.set(SlotTable.BYTE, so + S_CLASSES, (byte) (sm.get(SlotTable.BYTE, so + S_CLASSES) | (m.get(SlotTable.BYTE, off + O_CLASSES) & ~STARTED)));
                 int tmin = Math.min(sm.get(SlotTable.BYTE, so + S_TTL_MIN) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF);
                 int tmax = Math.max(sm.get(SlotTable.BYTE, so + S_TTL_MAX) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF);
                 sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) tmin);
                 sm.set(SlotTable.BYTE, so + S_TTL_MAX, (byte) tmax);
                 sm.set(SlotTable.INT, so + S_FP, sm.get(SlotTable.INT, so + S_FP) | m.get(SlotTable.INT, off + O_FP));
-                for (int w = 0; w < 8; w++) {
-                    long wo = so + S_BITMAP + w * 8L;
-                    sm.set(SlotTable.LONG, wo, sm.get(SlotTable.LONG, wo) | m.get(SlotTable.LONG, off + O_BITMAP + w * 8L));
-                }
+                orBitmapInto(sm, so + S_BITMAP, off);
                 int proto = (c >>> 16) & 0xFF;
                 int protoBit = switch (proto) { case 6 -> 1; case 17 -> 2; case 1 -> 4; case 58 -> 8; default -> 16; };
                 sm.set(SlotTable.INT, so + S_PROTOCOLS, sm.get(SlotTable.INT, so + S_PROTOCOLS) | protoBit);
@@ -357,5 +470,6 @@ public final class ScanDetector implements AutoCloseable {
     @Override
     public void close() {
         table.close();
+        poolArena.close();
     }
 }
