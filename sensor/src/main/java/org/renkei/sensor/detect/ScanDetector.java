@@ -202,16 +202,28 @@ public final class ScanDetector implements AutoCloseable {
     }
 
     /**
-     * Reads the home slot of the packet's key so that its cache line is on its way before
-     * {@link #observe} needs it (a load used later acts as a prefetch).
+     * Hash of the packet's entry key (source, protocol, destination port), to pass to
+     * {@link #touch(long)} and {@link #observe(DecodedPacket, PacketClass, int, long, long)};
+     * 0 for a packet without transport header (it has no entry).
      */
-    public void touch(DecodedPacket p) {
-        if (!p.hasTransport) return;
+    public long keyHash(DecodedPacket p) {
+        if (!p.hasTransport) return 0;
         int family = p.ipVersion;
-        long a = family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi;
-        long b = family == 4 ? 0 : p.src6Lo;
+        return SlotTable.hash(family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi, family == 4 ? 0 : p.src6Lo, keyTag(p));
+    }
+
+    private static int keyTag(DecodedPacket p) {
         int port = (p.isTcp() || p.isUdp()) ? p.dstPort : 0;
-        touched += table.touch(a, b, (family << 24) | (p.protocol << 16) | port);
+        return (p.ipVersion << 24) | (p.protocol << 16) | port;
+    }
+
+    /**
+     * Loads the home slot of the key with this {@link #keyHash} so that its cache line is on
+     * its way before {@link #observe} needs it: the pipeline touches a group of packets'
+     * slots first so that their cache misses overlap instead of stalling one at a time.
+     */
+    public void touch(long keyHash) {
+        touched += table.touch(keyHash);
     }
 
     /** Sink for {@link #touch} so the loads are not optimised away. */
@@ -220,13 +232,16 @@ public final class ScanDetector implements AutoCloseable {
 
     /** Records one decoded packet; {@code fingerprint} is a rule index or -1. */
     public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec) {
+        observe(p, cls, fingerprint, sec, keyHash(p));
+    }
+
+    /** {@link #observe(DecodedPacket, PacketClass, int, long)} with the packet's {@link #keyHash}. */
+    public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec, long keyHash) {
         if (!p.hasTransport) return;
         int family = p.ipVersion;
         long a = family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi;
         long b = family == 4 ? 0 : p.src6Lo;
-        int port = (p.isTcp() || p.isUdp()) ? p.dstPort : 0;
-        int c = (family << 24) | (p.protocol << 16) | port;
-        long off = table.findOrInsert(a, b, c);
+        long off = table.findOrInsert(keyHash, a, b, keyTag(p));
         if (off < 0) return;
         var m = table.mem;
         int s = (int) sec;

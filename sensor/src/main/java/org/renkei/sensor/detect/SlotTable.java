@@ -126,8 +126,12 @@ final class SlotTable implements AutoCloseable {
      * table is full. {@link #lastInserted} tells whether the slot is new.
      */
     long findOrInsert(long a, long b, int c) {
+        return findOrInsert(hash(a, b, c), a, b, c);
+    }
+
+    /** {@link #findOrInsert(long, long, int)} with the key's {@link #hash} computed by the caller. */
+    long findOrInsert(long h, long a, long b, int c) {
         if (size >= capacity * 7 / 10 && capacity < maxCapacity) grow();
-        long h = hash(a, b, c);
         byte t = tag(h);
         long i = h & mask;
         byte[] tg = tags;
@@ -165,11 +169,15 @@ final class SlotTable implements AutoCloseable {
         return (byte) (0x80 | (h >>> 57));
     }
 
-    /** Loads the key's tag and home slot (both cache lines) without changing anything. */
-    int touch(long a, long b, int c) {
-        long i = hash(a, b, c) & mask;
-        long off = i << slotShift;
-        return tags[(int) i] + mem.get(INT, off + 16) + (slotShift > 6 ? mem.get(INT, off + 64) : 0);
+    /**
+     * Loads the tag and home slot of the key with hash {@code h} (both cache lines) without
+     * changing anything: Java has no prefetch instruction, so a load whose value is used
+     * later stands in for one. Kept to a handful of instructions so that a loop of them
+     * fits many misses in the processor's reorder window at once.
+     */
+    int touch(long h) {
+        long i = h & mask;
+        return tags[(int) i] + mem.get(INT, (i << slotShift) + 16);
     }
 
     private void zero(long off) {
