@@ -347,9 +347,34 @@ public final class ScanDetector implements AutoCloseable {
         }
     }
 
-    /** End of input: every remaining entry ends now. */
+    /**
+     * End of input: every remaining entry ends now (entries with uncollected interval
+     * activity stay, as in {@link #sweep}). When none has any, the table is emptied at once
+     * instead of entry by entry: deleting millions of entries one at a time (each shifting
+     * its probe run) was a tenth of {@code analyze}'s time on a two-million-source capture.
+     */
     public void finish() {
-        sweep(Long.MAX_VALUE / 4);
+        var m = table.mem;
+        long cap = table.capacity();
+        for (long i = 0; i < cap; i++) {
+            if (table.used(i) && m.get(SlotTable.INT, table.slotOffset(i) + O_IV_PACKETS) != 0) {
+                sweep(Long.MAX_VALUE / 4);
+                return;
+            }
+        }
+        lastSweepSec = Long.MAX_VALUE / 4;
+        for (long i = 0; i < cap; i++) {
+            if (!table.used(i)) continue;
+            long off = table.slotOffset(i);
+            if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
+        }
+        table.clear();
+        poolArena.close();
+        poolArena = Arena.ofShared();
+        poolCapacity = 1024;
+        poolUsed = 0;
+        poolFree = -1;
+        pool = NativeMemory.allocate(poolArena, poolCapacity * BITMAP_BYTES);
     }
 
     /** Per-source totals of one interval: all sources counted, the busiest detailed. */
@@ -361,79 +386,125 @@ public final class ScanDetector implements AutoCloseable {
             S_PORTS = 132, S_PORT_PACKETS = 168, MAX_PORTS = 16;
 
     /**
-     * Groups the interval counters by source in a temporary off-heap table (no object per
-     * key), resets them, and materialises records only for the {@code limit} busiest sources.
+     * Groups the interval counters by source, resets them, and materialises records only
+     * for the {@code limit} busiest sources. Two passes over the table, so that only the
+     * chosen sources need a full 256-byte aggregate: first packets per source in a compact
+     * table (32 bytes a source, no object per key), then the details of the chosen ones.
+     * (One 256-byte aggregate per source cost a GB and most of {@code analyze}'s time on a
+     * capture of two million sources.)
      */
     public ActivitySummary collectActivity(int limit) {
         var m = table.mem;
         long cap = table.capacity();
         long totalPackets = 0, totalBytes = 0;
-        try (SlotTable sources = new SlotTable(Math.max(16, table.size()), 256, (long) (table.size() / 0.7) + 16)) {
-            var sm = sources.mem;
+        try (SlotTable counts = new SlotTable(Math.max(16, table.size()), 32, (long) (table.size() / 0.7) + 16)) {
             for (long i = 0; i < cap; i++) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
                 int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
                 if (ivPackets == 0) continue;
-                int c = m.get(SlotTable.INT, off + 16);
-                long so = sources.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), c >>> 24);
-                sm = sources.mem; // pre-sized so it should not grow, but never keep a segment across an insert
-                long ivBytes = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
+                long co = counts.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+                counts.mem.set(SlotTable.LONG, co + C_PACKETS, counts.mem.get(SlotTable.LONG, co + C_PACKETS) + ivPackets);
                 totalPackets += ivPackets;
-                totalBytes += ivBytes;
-                if (sources.lastInserted) {
-                    sm.set(SlotTable.INT, so + S_FIRST, m.get(SlotTable.INT, off + O_FIRST));
-                    sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
-                }
-                sm.set(SlotTable.LONG, so + S_PACKETS, sm.get(SlotTable.LONG, so + S_PACKETS) + ivPackets);
-                sm.set(SlotTable.LONG, so + S_BYTES, sm.get(SlotTable.LONG, so + S_BYTES) + ivBytes);
-                sm.set(SlotTable.INT, so + S_PROBES, sm.get(SlotTable.INT, so + S_PROBES) + m.get(SlotTable.INT, off + O_PROBES));
-                sm.set(SlotTable.INT, so + S_FIRST, (int) Math.min(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_FIRST)),
-                        Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_FIRST))));
-                sm.set(SlotTable.INT, so + S_LAST, (int) Math.max(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_LAST)),
-                        Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST))));
-                sm.set(SlotTable.BYTE, so + S_FLAGS, (byte) (sm.get(SlotTable.BYTE, so + S_FLAGS) | m.get(SlotTable.BYTE, off + O_FLAGS)));
-                sm.set(SlotTable.BYTE, so + S_CLASSES, (byte) (sm.get(SlotTable.BYTE, so + S_CLASSES) | (m.get(SlotTable.BYTE, off + O_CLASSES) & ~STARTED)));
-                int tmin = Math.min(sm.get(SlotTable.BYTE, so + S_TTL_MIN) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF);
-                int tmax = Math.max(sm.get(SlotTable.BYTE, so + S_TTL_MAX) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF);
-                sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) tmin);
-                sm.set(SlotTable.BYTE, so + S_TTL_MAX, (byte) tmax);
-                sm.set(SlotTable.INT, so + S_FP, sm.get(SlotTable.INT, so + S_FP) | m.get(SlotTable.INT, off + O_FP));
-                orBitmapInto(sm, so + S_BITMAP, off);
-                int proto = (c >>> 16) & 0xFF;
-                int protoBit = switch (proto) { case 6 -> 1; case 17 -> 2; case 1 -> 4; case 58 -> 8; default -> 16; };
-                sm.set(SlotTable.INT, so + S_PROTOCOLS, sm.get(SlotTable.INT, so + S_PROTOCOLS) | protoBit);
-                int np = sm.get(SlotTable.INT, so + S_PORT_COUNT);
-                if ((proto == 6 || proto == 17) && np < MAX_PORTS) {
-                    sm.set(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * np, (short) c);
-                    sm.set(SlotTable.INT, so + S_PORT_PACKETS + 4L * np, ivPackets);
-                    sm.set(SlotTable.INT, so + S_PORT_COUNT, np + 1);
-                }
-                m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
-                m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+                totalBytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
             }
-            // Pick the busiest sources: sort (packets, slot index) pairs packed in longs.
-            long n = sources.size();
-            long[] order = new long[(int) n];
-            int k = 0;
-            long scap = sources.capacity();
-            for (long i = 0; i < scap; i++) {
-                if (!sources.used(i)) continue;
-                long pk = Math.min(sm.get(SlotTable.LONG, sources.slotOffset(i) + S_PACKETS), (1L << 39) - 1);
-                order[k++] = (pk << 24) | i; // packs while the table has at most 2^24 slots
-            }
-            boolean packed = scap <= (1L << 24);
-            List<SourceActivity> top = new ArrayList<>();
-            if (packed) {
-                java.util.Arrays.sort(order, 0, k);
-                for (int j = k - 1; j >= 0 && top.size() < limit; j--) {
-                    top.add(sourceRecord(sources, order[j] & ((1L << 24) - 1)));
+            long n = counts.size();
+            long[] chosen = busiest(counts, (int) Math.min(limit, n));
+            try (SlotTable sources = new SlotTable(Math.max(16, chosen.length), 256, (long) (chosen.length / 0.7) + 16)) {
+                var cm = counts.mem;
+                for (long ci : chosen) {
+                    long co = counts.slotOffset(ci);
+                    long so = sources.findOrInsert(cm.get(SlotTable.LONG, co), cm.get(SlotTable.LONG, co + 8), cm.get(SlotTable.INT, co + 16));
+                    sources.mem.set(SlotTable.INT, so + S_FIRST, -1); // unsigned maximum: the first entry's start replaces it
+                    sources.mem.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
                 }
-            } else {
-                for (long i = 0; i < scap && top.size() < limit; i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
-                top.sort(BY_PACKETS);
+                for (long i = 0; i < cap; i++) {
+                    if (!table.used(i)) continue;
+                    long off = table.slotOffset(i);
+                    int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
+                    if (ivPackets == 0) continue;
+                    long so = sources.find(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+                    if (so >= 0) addToSource(sources.mem, so, off, ivPackets);
+                    m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
+                    m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+                }
+                List<SourceActivity> top = new ArrayList<>(chosen.length);
+                for (long i = 0; i < sources.capacity(); i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
+                top.sort(BY_PACKETS.thenComparing(SourceActivity::source));
+                return new ActivitySummary(n, totalPackets, totalBytes, top);
             }
-            return new ActivitySummary(n, totalPackets, totalBytes, top);
+        }
+    }
+
+    /** Offset of the interval packet count in the counting table's 32-byte slots. */
+    private static final int C_PACKETS = 24;
+
+    /**
+     * Slot indexes of the {@code k} sources of {@code counts} with the most packets: a
+     * bounded min-heap of (packets, index), so picking ten sources among millions costs one
+     * comparison per source rather than a sort.
+     */
+    private static long[] busiest(SlotTable counts, int k) {
+        long[] packets = new long[k];
+        long[] index = new long[k];
+        int size = 0;
+        for (long i = 0, cap = counts.capacity(); i < cap && k > 0; i++) {
+            if (!counts.used(i)) continue;
+            long pk = counts.mem.get(SlotTable.LONG, counts.slotOffset(i) + C_PACKETS);
+            if (size < k) { // sift up
+                int j = size++;
+                while (j > 0 && packets[(j - 1) / 2] > pk) {
+                    packets[j] = packets[(j - 1) / 2];
+                    index[j] = index[(j - 1) / 2];
+                    j = (j - 1) / 2;
+                }
+                packets[j] = pk;
+                index[j] = i;
+            } else if (pk > packets[0]) { // replace the minimum, sift down
+                int j = 0;
+                while (true) {
+                    int child = 2 * j + 1;
+                    if (child >= k) break;
+                    if (child + 1 < k && packets[child + 1] < packets[child]) child++;
+                    if (packets[child] >= pk) break;
+                    packets[j] = packets[child];
+                    index[j] = index[child];
+                    j = child;
+                }
+                packets[j] = pk;
+                index[j] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(index, size);
+    }
+
+    /** Folds the interval activity of the entry at {@code off} into the source aggregate at {@code so}. */
+    private void addToSource(MemorySegment sm, long so, long off, int ivPackets) {
+        var m = table.mem;
+        int c = m.get(SlotTable.INT, off + 16);
+        sm.set(SlotTable.LONG, so + S_PACKETS, sm.get(SlotTable.LONG, so + S_PACKETS) + ivPackets);
+        sm.set(SlotTable.LONG, so + S_BYTES, sm.get(SlotTable.LONG, so + S_BYTES) + Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES)));
+        sm.set(SlotTable.INT, so + S_PROBES, sm.get(SlotTable.INT, so + S_PROBES) + m.get(SlotTable.INT, off + O_PROBES));
+        sm.set(SlotTable.INT, so + S_FIRST, (int) Math.min(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_FIRST)),
+                Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_FIRST))));
+        sm.set(SlotTable.INT, so + S_LAST, (int) Math.max(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_LAST)),
+                Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST))));
+        sm.set(SlotTable.BYTE, so + S_FLAGS, (byte) (sm.get(SlotTable.BYTE, so + S_FLAGS) | m.get(SlotTable.BYTE, off + O_FLAGS)));
+        sm.set(SlotTable.BYTE, so + S_CLASSES, (byte) (sm.get(SlotTable.BYTE, so + S_CLASSES) | (m.get(SlotTable.BYTE, off + O_CLASSES) & ~STARTED)));
+        int tmin = Math.min(sm.get(SlotTable.BYTE, so + S_TTL_MIN) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF);
+        int tmax = Math.max(sm.get(SlotTable.BYTE, so + S_TTL_MAX) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF);
+        sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) tmin);
+        sm.set(SlotTable.BYTE, so + S_TTL_MAX, (byte) tmax);
+        sm.set(SlotTable.INT, so + S_FP, sm.get(SlotTable.INT, so + S_FP) | m.get(SlotTable.INT, off + O_FP));
+        orBitmapInto(sm, so + S_BITMAP, off);
+        int proto = (c >>> 16) & 0xFF;
+        int protoBit = switch (proto) { case 6 -> 1; case 17 -> 2; case 1 -> 4; case 58 -> 8; default -> 16; };
+        sm.set(SlotTable.INT, so + S_PROTOCOLS, sm.get(SlotTable.INT, so + S_PROTOCOLS) | protoBit);
+        int np = sm.get(SlotTable.INT, so + S_PORT_COUNT);
+        if ((proto == 6 || proto == 17) && np < MAX_PORTS) {
+            sm.set(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * np, (short) c);
+            sm.set(SlotTable.INT, so + S_PORT_PACKETS + 4L * np, ivPackets);
+            sm.set(SlotTable.INT, so + S_PORT_COUNT, np + 1);
         }
     }
 

@@ -32,6 +32,7 @@ final class SlotTable implements AutoCloseable {
     private long mask;
     private long capacity;
     private final long maxCapacity;
+    private final long initialCapacity;
     private final long maxEntries;
     private long size;
     private long dropped;
@@ -51,7 +52,15 @@ final class SlotTable implements AutoCloseable {
         this.maxCapacity = maxCap;
         this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
         this.slotShift = Integer.numberOfTrailingZeros(slotSize);
-        allocate(Math.min(maxCap, Long.highestOneBit(Math.max(16, initialSlots) * 2 - 1)));
+        this.initialCapacity = Math.min(maxCap, Long.highestOneBit(Math.max(16, initialSlots) * 2 - 1));
+        allocate(initialCapacity);
+    }
+
+    /** Removes every entry and returns the table to its starting size (the dropped count stays). */
+    void clear() {
+        arena.close();
+        allocate(initialCapacity);
+        size = 0;
     }
 
     private void allocate(long cap) {
@@ -164,6 +173,23 @@ final class SlotTable implements AutoCloseable {
     }
 
     boolean lastInserted;
+
+    /** Offset of the key's slot, or -1 when absent. */
+    long find(long a, long b, int c) {
+        long h = hash(a, b, c);
+        byte t = tag(h);
+        long i = h & mask;
+        byte[] tg = tags;
+        while (true) {
+            byte st = tg[(int) i];
+            if (st == 0) return -1;
+            if (st == t) {
+                long off = i << slotShift;
+                if (mem.get(INT, off + 16) == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) return off;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 
     private static byte tag(long h) {
         return (byte) (0x80 | (h >>> 57));
