@@ -35,10 +35,14 @@ import org.renkei.sensor.decode.DecodedPacket;
  * maxEntries} bounds the table; the pool holds at most one bitmap per entry.
  */
 public final class ScanDetector implements AutoCloseable {
-    /** Defaults: N = 100 distinct destinations, 480 s expiry, 1 M entries. */
+    /**
+     * Defaults: N = 100 distinct destinations, 480 s expiry, 10 M entries: a large telescope
+     * sees millions of (source, port) keys within one expiry window, and the table at this
+     * bound is 2^24 slots of 64 bytes = 1 GiB (it grows only as needed).
+     */
     public record Config(int minDestinations, long expirySeconds, long maxEntries) {
         public static Config defaults() {
-            return new Config(100, 480, 1_000_000);
+            return new Config(100, 480, 10_000_000);
         }
     }
 
@@ -226,6 +230,9 @@ public final class ScanDetector implements AutoCloseable {
         touched += table.touch(keyHash);
     }
 
+    /** Entries with interval activity not yet collected (sizes {@link #collectActivity}'s table). */
+    private long activeEntries;
+
     /** Sink for {@link #touch} so the loads are not optimised away. */
     @SuppressWarnings("unused")
     private int touched;
@@ -250,9 +257,12 @@ public final class ScanDetector implements AutoCloseable {
             m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) 0xFF);
         }
         m.set(SlotTable.INT, off + O_LAST, s);
+        if (sec < oldestLast) oldestLast = sec;
         m.set(SlotTable.INT, off + O_PACKETS, m.get(SlotTable.INT, off + O_PACKETS) + 1);
         m.set(SlotTable.LONG, off + O_BYTES, m.get(SlotTable.LONG, off + O_BYTES) + p.wireLength);
-        m.set(SlotTable.INT, off + O_IV_PACKETS, m.get(SlotTable.INT, off + O_IV_PACKETS) + 1);
+        int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
+        if (ivPackets == 0) activeEntries++;
+        m.set(SlotTable.INT, off + O_IV_PACKETS, ivPackets + 1);
         m.set(SlotTable.INT, off + O_IV_BYTES, m.get(SlotTable.INT, off + O_IV_BYTES) + p.wireLength);
         int ttl = p.ttl;
         if (ttl < (m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF)) m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) ttl);
@@ -330,6 +340,7 @@ public final class ScanDetector implements AutoCloseable {
         lastSweepSec = sec;
         var m = table.mem;
         long cap = table.capacity();
+        long oldestKept = Long.MAX_VALUE;
         for (long i = 0; i < cap; ) {
             if (!table.used(i)) { i++; continue; }
             long off = table.slotOffset(i);
@@ -342,10 +353,25 @@ public final class ScanDetector implements AutoCloseable {
                 if (d < 0) freeBitmap(d & 0x7FFFFFFFL);
                 table.delete(i); // look at slot i again: a later entry may have moved in
             } else {
+                oldestKept = Math.min(oldestKept, last);
                 i++;
             }
         }
+        oldestLast = oldestKept;
     }
+
+    /**
+     * Whether a {@link #sweep} at {@code sec} could end anything: false while every entry
+     * was seen within the expiry window. Sweeping and collecting activity each walk the
+     * whole table, so the pipeline skips both when nothing can expire (on a short capture
+     * of millions of sources they were half of {@code analyze}'s time).
+     */
+    public boolean mayExpire(long sec) {
+        return oldestLast != Long.MAX_VALUE && sec - oldestLast > config.expirySeconds();
+    }
+
+    /** A lower bound on the last-seen second of every entry (exact after a sweep). */
+    private long oldestLast = Long.MAX_VALUE;
 
     /**
      * End of input: every remaining entry ends now (entries with uncollected interval
@@ -363,6 +389,7 @@ public final class ScanDetector implements AutoCloseable {
             }
         }
         lastSweepSec = Long.MAX_VALUE / 4;
+        oldestLast = Long.MAX_VALUE;
         for (long i = 0; i < cap; i++) {
             if (!table.used(i)) continue;
             long off = table.slotOffset(i);
@@ -397,13 +424,18 @@ public final class ScanDetector implements AutoCloseable {
         var m = table.mem;
         long cap = table.capacity();
         long totalPackets = 0, totalBytes = 0;
-        try (SlotTable counts = new SlotTable(Math.max(16, table.size()), 32, (long) (table.size() / 0.7) + 16)) {
+        long active = activeEntries;
+        activeEntries = 0;
+        // Bounded by the active entries, but starts small and grows: a source often has several
+        // entries (one per port), and a table pre-sized for every entry was half a GB of page faults.
+        try (SlotTable counts = new SlotTable(Math.max(16, active), 32, Math.min((long) (active / 0.7) + 16, 1L << 17))) {
             for (long i = 0; i < cap; i++) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
                 int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
                 if (ivPackets == 0) continue;
                 long co = counts.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+                if (co < 0) continue; // cannot happen: sized for every active entry
                 counts.mem.set(SlotTable.LONG, co + C_PACKETS, counts.mem.get(SlotTable.LONG, co + C_PACKETS) + ivPackets);
                 totalPackets += ivPackets;
                 totalBytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));

@@ -184,18 +184,32 @@ public final class CaptureAnalyzer implements AutoCloseable {
         maxSec = sec;
     }
 
-    /** Once per minute of capture time: expire state and (analyze mode) keep the busiest sources of the minute. */
+    /**
+     * Once per minute of capture time: expire state and (analyze mode) keep the busiest
+     * sources since the last collection. Collecting and sweeping the scan table each walk
+     * all of it, so they run only when an entry may have expired, and in analyze mode at
+     * least every 5 minutes (the 32-bit interval byte counters of an entry then cannot wrap
+     * below ~110 Mbit/s from one source to one port).
+     */
     private void minute(long sec) {
-        if (!live) mergeTopSources(scans.collectActivity(config.topN()));
         if (config.darknetSize() <= 0) {
             long size = darknetSize();
             scans.darknetSize(size);
             dos.darknetSize(size);
         }
-        scans.sweep(sec);
+        if (lastCollectSec == Long.MIN_VALUE) lastCollectSec = sec;
+        if (scans.mayExpire(sec) || (!live && sec - lastCollectSec >= 300)) {
+            if (!live) {
+                mergeTopSources(scans.collectActivity(config.topN()));
+                lastCollectSec = sec;
+            }
+            scans.sweep(sec);
+        }
         dos.sweep(sec);
         drainEvents();
     }
+
+    private long lastCollectSec = Long.MIN_VALUE;
 
     private void drainEvents() {
         for (ScanCampaign c : scans.drainEvents()) {
