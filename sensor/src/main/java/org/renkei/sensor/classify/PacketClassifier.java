@@ -179,14 +179,13 @@ public final class PacketClassifier {
                 | (p.ipId == ((p.dst4 ^ p.dstPort ^ (int) p.tcpSeq) & 0xFFFF) ? F_MASSCAN_ID : 0);
         int flags = p.tcpFlags & FLAG_MASK, ipId = p.ipId, window = p.tcpWindow, options = p.tcpOptionsLength, ttl = p.ttl;
         Compiled[] rs = compiled;
-        for (int i = 0; i < rs.length; i++) {
+        int matched = 0;
+        for (int i = 0; i < rs.length; i++) { // every rule, no early exit: see Compiled
             Compiled r = rs[i];
-            // Non-short-circuit '&': see Compiled.
-            if ((facts & r.required) == r.required & (r.flags < 0 | flags == r.flags) & (r.ipId < 0 | ipId == r.ipId)
-                    & (r.window < 0 | window == r.window) & (r.optionsLength < 0 | options == r.optionsLength) & ttl >= r.ttlMin) {
-                return i;
-            }
+            boolean match = (facts & r.required) == r.required & (r.flags < 0 | flags == r.flags) & (r.ipId < 0 | ipId == r.ipId)
+                    & (r.window < 0 | window == r.window) & (r.optionsLength < 0 | options == r.optionsLength) & ttl >= r.ttlMin;
+            matched |= (match ? 1 : 0) << i;
         }
-        return -1;
+        return matched == 0 ? -1 : Integer.numberOfTrailingZeros(matched);
     }
 }
