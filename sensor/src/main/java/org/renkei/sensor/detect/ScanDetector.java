@@ -382,11 +382,9 @@ public final class ScanDetector implements AutoCloseable {
     public void finish() {
         var m = table.mem;
         long cap = table.capacity();
-        for (long i = 0; i < cap; i++) {
-            if (table.used(i) && m.get(SlotTable.INT, table.slotOffset(i) + O_IV_PACKETS) != 0) {
-                sweep(Long.MAX_VALUE / 4);
-                return;
-            }
+        if (activeEntries != 0) {
+            sweep(Long.MAX_VALUE / 4);
+            return;
         }
         lastSweepSec = Long.MAX_VALUE / 4;
         oldestLast = Long.MAX_VALUE;
