@@ -24,7 +24,7 @@ final class SlotTable implements AutoCloseable {
     MemorySegment mem;
     /**
      * One byte per slot: 0 = empty, else 0x80 | top 7 hash bits. Probing reads these (64
-     * slots per cache line, mostly cache-resident) and touches a slot's 128 bytes only on a
+     * slots per cache line, mostly cache-resident) and touches a slot's bytes only on a
      * tag match, so unsuccessful searches (new keys, keys dropped at the bound) cost one line.
      */
     private byte[] tags;
