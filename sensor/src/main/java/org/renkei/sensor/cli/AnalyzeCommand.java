@@ -56,8 +56,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--scan-expiry", defaultValue = "480", paramLabel = "SECONDS", description = "Silence that ends a scan (default ${DEFAULT-VALUE} s).")
     long scanExpiry;
 
-    @Option(names = "--max-state-entries", defaultValue = "500000",
-            description = "Bound on (source, protocol, port) entries kept; 128 bytes each off-heap (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-state-entries", defaultValue = "10000000",
+            description = "Bound on (source, protocol, port) entries kept: 64 bytes each off-heap, plus a 64-byte bitmap for those that reach 4 distinct destinations; the default is a table of at most 1 GiB (default ${DEFAULT-VALUE}).")
     long maxEntries;
 
     @Option(names = "--rules", paramLabel = "FILE", description = "Fingerprint rules (JSON) replacing the built-in ones.")

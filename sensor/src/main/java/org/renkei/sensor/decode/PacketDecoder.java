@@ -44,8 +44,14 @@ public final class PacketDecoder {
         out.capturedLength = len;
         long end = off + len;
         switch (linkType) {
-            case LINKTYPE_ETHERNET -> ethernet(s, off, end, out);
-            case LINKTYPE_RAW, DLT_RAW_BSD, DLT_RAW_OPENBSD -> ipByVersion(s, off, end, out, DecodeStatus.NOT_IP);
+            case LINKTYPE_ETHERNET -> {
+                if (len >= 14 + FAST_IP_BYTES && u16(s, off + 12) == 0x0800 && fastIp4(s, off + 14, end, out)) return;
+                ethernet(s, off, end, out);
+            }
+            case LINKTYPE_RAW, DLT_RAW_BSD, DLT_RAW_OPENBSD -> {
+                if (len >= FAST_IP_BYTES && fastIp4(s, off, end, out)) return;
+                ipByVersion(s, off, end, out, DecodeStatus.NOT_IP);
+            }
             // Like Wireshark: an IPv4 header with version 6 is read as IPv6 (it happens), but IPv6 is strict.
             case LINKTYPE_IPV4 -> ipByVersion(s, off, end, out, DecodeStatus.BAD_IP_HEADER);
             case LINKTYPE_IPV6 -> ip6(s, off, end, out);
@@ -70,6 +76,60 @@ public final class PacketDecoder {
             }
             default -> out.status = DecodeStatus.UNSUPPORTED_LINK_TYPE;
         }
+    }
+
+    /** Bytes from the IP header that {@link #fastIp4} reads: a 20-byte IPv4 header and a 20-byte TCP header. */
+    private static final int FAST_IP_BYTES = 40;
+
+    /**
+     * The darknet's bulk, decoded with five 8-byte reads instead of some twenty small ones
+     * (each segment read pays its own bounds and liveness check; measured ~20 → ~10 ns a packet):
+     * IPv4 without options, not a later fragment, TCP or UDP with the whole header captured.
+     * Fills exactly what the general path ({@link #ip4}, {@link #transport}) would; returns
+     * false, having written nothing, for anything else so the general path decides.
+     * The caller guarantees {@code end - ip >= FAST_IP_BYTES}.
+     */
+    private static boolean fastIp4(MemorySegment s, long ip, long end, DecodedPacket out) {
+        long w0 = s.get(I64, ip); // version+IHL, TOS, total length, ID, flags+fragment offset
+        if ((w0 >>> 56) != 0x45) return false;
+        int total = (int) (w0 >>> 32) & 0xFFFF;
+        int fragField = (int) w0 & 0xFFFF;
+        if ((fragField & 0x1FFF) != 0 || (total < 20 && total != 0)) return false;
+        long w1 = s.get(I64, ip + 8); // TTL, protocol, checksum, source
+        int proto = (int) (w1 >>> 48) & 0xFF;
+        long room = (total == 0 ? end : Math.min(end, ip + total)) - (ip + 20);
+        long w2 = s.get(I64, ip + 16); // destination, source port, destination port
+        long w3, w4;
+        if (proto == DecodedPacket.TCP) {
+            if (room < 20) return false;
+            w3 = s.get(I64, ip + 24); // sequence, acknowledgement
+            w4 = s.get(I64, ip + 32); // data offset, flags, window, checksum, urgent pointer
+            if ((w4 >>> 60) < 5) return false;
+        } else if (proto == DecodedPacket.UDP) {
+            if (room < 8) return false;
+            w3 = w4 = 0;
+        } else {
+            return false;
+        }
+        out.ipVersion = 4;
+        out.ipTotalLength = total;
+        out.ipId = (int) (w0 >>> 16) & 0xFFFF;
+        out.fragment = (fragField & 0x2000) != 0;
+        out.ttl = (int) (w1 >>> 56);
+        out.ipProtocolField = out.protocol = proto;
+        out.src4 = (int) w1;
+        out.dst4 = (int) (w2 >>> 32);
+        out.srcPort = (int) (w2 >>> 16) & 0xFFFF;
+        out.dstPort = (int) w2 & 0xFFFF;
+        if (proto == DecodedPacket.TCP) {
+            out.tcpSeq = w3 >>> 32;
+            out.tcpAck = w3 & 0xFFFFFFFFL;
+            out.tcpOptionsLength = (int) (w4 >>> 60) * 4 - 20;
+            out.tcpFlags = (int) (w4 >>> 48) & 0xFF;
+            out.tcpWindow = (int) (w4 >>> 32) & 0xFFFF;
+        }
+        out.hasTransport = true;
+        return true;
     }
 
     private static void ethernet(MemorySegment s, long off, long end, DecodedPacket out) {

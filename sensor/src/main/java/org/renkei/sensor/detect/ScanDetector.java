@@ -1,5 +1,7 @@
 package org.renkei.sensor.detect;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,23 +24,43 @@ import org.renkei.sensor.decode.DecodedPacket;
  * <p>Distinct destinations are counted with a 512-bit linear-counting bitmap per entry
  * (Whang et al. 1990): one standard error is about 3 % at 100 destinations and 5 % at
  * 1,000; once the bitmap is 95 % full (~1,500) the estimate becomes the number of probes
- * (scanners rarely repeat a target). The estimate never exceeds the probes sent. One entry
- * is 128 bytes off-heap; {@code maxEntries} bounds the memory (default 1 M entries ≈ 192 MB
- * of table with its load-factor headroom).
+ * (scanners rarely repeat a target). The estimate never exceeds the probes sent.
+ *
+ * <p>Memory: one entry is a 64-byte slot (one cache line) off-heap. A darknet sees
+ * millions of sources sending a few packets each, and each packet costs a random access
+ * into a table of hundreds of MB, so the hot state of an entry is kept in that one line:
+ * up to three bitmap positions are stored inline, and only an entry that reaches a fourth
+ * distinct position moves them into a 64-byte bitmap from a side pool (most entries
+ * never do). Both forms hold the same bitmap, so estimates are identical. {@code
+ * maxEntries} bounds the table; the pool holds at most one bitmap per entry.
  */
 public final class ScanDetector implements AutoCloseable {
-    /** Defaults: N = 100 distinct destinations, 480 s expiry, 1 M entries. */
+    /**
+     * Defaults: N = 100 distinct destinations, 480 s expiry, 10 M entries: a large telescope
+     * sees millions of (source, port) keys within one expiry window, and the table at this
+     * bound is 2^24 slots of 64 bytes = 1 GiB (it grows only as needed).
+     */
     public record Config(int minDestinations, long expirySeconds, long maxEntries) {
         public static Config defaults() {
-            return new Config(100, 480, 1_000_000);
+            return new Config(100, 480, 10_000_000);
         }
     }
 
-    private static final int SLOT = 128;
+    private static final int SLOT = 64;
     private static final int O_PACKETS = 20, O_FIRST = 24, O_LAST = 28, O_BYTES = 32, O_IV_PACKETS = 40, O_IV_BYTES = 44,
-            O_TTL_MIN = 48, O_TTL_MAX = 49, O_FLAGS = 50, O_CLASSES = 51, O_FP = 52, O_PROBES = 56, O_BITS = 60,
-            O_STATE = 62, O_BITMAP = 64;
-    private static final int BITMAP_BITS = 512;
+            O_TTL_MIN = 48, O_TTL_MAX = 49, O_FLAGS = 50, O_CLASSES = 51, O_FP = 52, O_PROBES = 56, O_DEST = 60;
+    /**
+     * Bit 7 of the classes byte (the class UNDECODED never reaches this table): the
+     * campaign has been reported as started.
+     */
+    private static final int STARTED = 0x80;
+    /**
+     * The int at O_DEST: if negative, 0x80000000 | index of the entry's bitmap in the pool;
+     * else the count (0-3) of inline bitmap positions in bits 0-1 and the positions, 9 bits
+     * each, at bits 2, 11 and 20.
+     */
+    private static final int INLINE_MAX = 3;
+    private static final int BITMAP_BITS = 512, BITMAP_BYTES = BITMAP_BITS / 8;
     private static final int PROBE_MASK = (1 << PacketClass.TCP_SYN_PROBE.ordinal()) | (1 << PacketClass.UDP_PROBE.ordinal())
             | (1 << PacketClass.ICMP_ECHO_PROBE.ordinal());
 
@@ -53,6 +75,108 @@ public final class ScanDetector implements AutoCloseable {
         this.config = config;
         this.fingerprintNames = fingerprintNames.clone();
         this.table = new SlotTable(config.maxEntries(), SLOT);
+        this.poolLimit = table.maxEntries();
+        this.poolArena = Arena.ofShared();
+        this.pool = NativeMemory.allocate(poolArena, poolCapacity * BITMAP_BYTES);
+    }
+
+    // The bitmap pool: a bump-allocated array of 64-byte bitmaps that doubles up to one per
+    // table entry; freed bitmaps form a list threaded through their first long (index + 1).
+    private Arena poolArena;
+    private MemorySegment pool;
+    private long poolCapacity = 1024, poolUsed, poolFree = -1;
+    private final long poolLimit;
+
+    /** A zeroed bitmap's index, or -1 when the pool is at its bound. */
+    private long allocateBitmap() {
+        if (poolFree >= 0) {
+            long idx = poolFree;
+            long at = idx * BITMAP_BYTES;
+            poolFree = pool.get(SlotTable.LONG, at) - 1;
+            pool.set(SlotTable.LONG, at, 0L);
+            return idx;
+        }
+        if (poolUsed == poolCapacity) {
+            if (poolCapacity >= poolLimit) return -1;
+            long bigger = Math.min(poolLimit, poolCapacity * 2);
+            Arena arena = Arena.ofShared();
+            MemorySegment grown = NativeMemory.allocate(arena, bigger * BITMAP_BYTES);
+            MemorySegment.copy(pool, 0, grown, 0, poolUsed * BITMAP_BYTES);
+            poolArena.close();
+            poolArena = arena;
+            pool = grown;
+            poolCapacity = bigger;
+        }
+        return poolUsed++;
+    }
+
+    private void freeBitmap(long idx) {
+        long at = idx * BITMAP_BYTES;
+        for (int w = 1; w < 8; w++) pool.set(SlotTable.LONG, at + w * 8L, 0L);
+        pool.set(SlotTable.LONG, at, poolFree + 1);
+        poolFree = idx;
+    }
+
+    /** Bitmap positions set for the entry at {@code off}. */
+    private int bitsSet(long off) {
+        int d = table.mem.get(SlotTable.INT, off + O_DEST);
+        if (d >= 0) return d & 3;
+        long at = (d & 0x7FFFFFFFL) * BITMAP_BYTES;
+        int bits = 0;
+        for (int w = 0; w < 8; w++) bits += Long.bitCount(pool.get(SlotTable.LONG, at + w * 8L));
+        return bits;
+    }
+
+    /**
+     * Sets position {@code bit} in the entry's bitmap; false if it was set already. When a
+     * fourth position arrives and the pool is at its bound, the position is not recorded
+     * (the estimate then undercounts, which the bound makes unavoidable).
+     */
+    private boolean setBit(long off, int bit) {
+        var m = table.mem;
+        int d = m.get(SlotTable.INT, off + O_DEST);
+        if (d < 0) {
+            long wordOff = (d & 0x7FFFFFFFL) * BITMAP_BYTES + ((bit >>> 6) << 3);
+            long word = pool.get(SlotTable.LONG, wordOff);
+            long mask = 1L << (bit & 63);
+            if ((word & mask) != 0) return false;
+            pool.set(SlotTable.LONG, wordOff, word | mask);
+            return true;
+        }
+        int n = d & 3;
+        for (int k = 0; k < n; k++) if (((d >>> (2 + 9 * k)) & 0x1FF) == bit) return false;
+        if (n < INLINE_MAX) {
+            m.set(SlotTable.INT, off + O_DEST, (d | (bit << (2 + 9 * n))) + 1);
+            return true;
+        }
+        long idx = allocateBitmap();
+        if (idx < 0) return false;
+        long at = idx * BITMAP_BYTES;
+        for (int k = 0; k <= n; k++) {
+            int b = k < n ? (d >>> (2 + 9 * k)) & 0x1FF : bit;
+            long wo = at + ((b >>> 6) << 3);
+            pool.set(SlotTable.LONG, wo, pool.get(SlotTable.LONG, wo) | (1L << (b & 63)));
+        }
+        m.set(SlotTable.INT, off + O_DEST, (int) (0x80000000L | idx));
+        return true;
+    }
+
+    /** ORs the entry's bitmap into the 64-byte bitmap at {@code dst}. */
+    private void orBitmapInto(MemorySegment dst, long dstOff, long off) {
+        int d = table.mem.get(SlotTable.INT, off + O_DEST);
+        if (d < 0) {
+            long at = (d & 0x7FFFFFFFL) * BITMAP_BYTES;
+            for (int w = 0; w < 8; w++) {
+                long wo = dstOff + w * 8L;
+                dst.set(SlotTable.LONG, wo, dst.get(SlotTable.LONG, wo) | pool.get(SlotTable.LONG, at + w * 8L));
+            }
+            return;
+        }
+        for (int k = 0; k < (d & 3); k++) {
+            int b = (d >>> (2 + 9 * k)) & 0x1FF;
+            long wo = dstOff + ((b >>> 6) << 3);
+            dst.set(SlotTable.LONG, wo, dst.get(SlotTable.LONG, wo) | (1L << (b & 63)));
+        }
     }
 
     /** Number of darknet addresses monitored, for coverage; 0 leaves coverage at 0. */
@@ -82,17 +206,32 @@ public final class ScanDetector implements AutoCloseable {
     }
 
     /**
-     * Reads the home slot of the packet's key so that its cache line is on its way before
-     * {@link #observe} needs it (a load used later acts as a prefetch).
+     * Hash of the packet's entry key (source, protocol, destination port), to pass to
+     * {@link #touch(long)} and {@link #observe(DecodedPacket, PacketClass, int, long, long)};
+     * 0 for a packet without transport header (it has no entry).
      */
-    public void touch(DecodedPacket p) {
-        if (!p.hasTransport) return;
+    public long keyHash(DecodedPacket p) {
+        if (!p.hasTransport) return 0;
         int family = p.ipVersion;
-        long a = family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi;
-        long b = family == 4 ? 0 : p.src6Lo;
-        int port = (p.isTcp() || p.isUdp()) ? p.dstPort : 0;
-        touched += table.touch(a, b, (family << 24) | (p.protocol << 16) | port);
+        return SlotTable.hash(family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi, family == 4 ? 0 : p.src6Lo, keyTag(p));
     }
+
+    private static int keyTag(DecodedPacket p) {
+        int port = (p.isTcp() || p.isUdp()) ? p.dstPort : 0;
+        return (p.ipVersion << 24) | (p.protocol << 16) | port;
+    }
+
+    /**
+     * Loads the home slot of the key with this {@link #keyHash} so that its cache line is on
+     * its way before {@link #observe} needs it: the pipeline touches a group of packets'
+     * slots first so that their cache misses overlap instead of stalling one at a time.
+     */
+    public void touch(long keyHash) {
+        touched += table.touch(keyHash);
+    }
+
+    /** Entries with interval activity not yet collected (sizes {@link #collectActivity}'s table). */
+    private long activeEntries;
 
     /** Sink for {@link #touch} so the loads are not optimised away. */
     @SuppressWarnings("unused")
@@ -100,13 +239,16 @@ public final class ScanDetector implements AutoCloseable {
 
     /** Records one decoded packet; {@code fingerprint} is a rule index or -1. */
     public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec) {
+        observe(p, cls, fingerprint, sec, keyHash(p));
+    }
+
+    /** {@link #observe(DecodedPacket, PacketClass, int, long)} with the packet's {@link #keyHash}. */
+    public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec, long keyHash) {
         if (!p.hasTransport) return;
         int family = p.ipVersion;
         long a = family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi;
         long b = family == 4 ? 0 : p.src6Lo;
-        int port = (p.isTcp() || p.isUdp()) ? p.dstPort : 0;
-        int c = (family << 24) | (p.protocol << 16) | port;
-        long off = table.findOrInsert(a, b, c);
+        long off = table.findOrInsert(keyHash, a, b, keyTag(p));
         if (off < 0) return;
         var m = table.mem;
         int s = (int) sec;
@@ -115,9 +257,12 @@ public final class ScanDetector implements AutoCloseable {
             m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) 0xFF);
         }
         m.set(SlotTable.INT, off + O_LAST, s);
+        if (sec < oldestLast) oldestLast = sec;
         m.set(SlotTable.INT, off + O_PACKETS, m.get(SlotTable.INT, off + O_PACKETS) + 1);
         m.set(SlotTable.LONG, off + O_BYTES, m.get(SlotTable.LONG, off + O_BYTES) + p.wireLength);
-        m.set(SlotTable.INT, off + O_IV_PACKETS, m.get(SlotTable.INT, off + O_IV_PACKETS) + 1);
+        int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
+        if (ivPackets == 0) activeEntries++;
+        m.set(SlotTable.INT, off + O_IV_PACKETS, ivPackets + 1);
         m.set(SlotTable.INT, off + O_IV_BYTES, m.get(SlotTable.INT, off + O_IV_BYTES) + p.wireLength);
         int ttl = p.ttl;
         if (ttl < (m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF)) m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) ttl);
@@ -131,16 +276,10 @@ public final class ScanDetector implements AutoCloseable {
         m.set(SlotTable.INT, off + O_PROBES, probes);
         long h = Addresses.mix(family == 4 ? p.dst4 : p.dst6Hi ^ (p.dst6Lo * 0x9E3779B97F4A7C15L));
         int bit = (int) (h >>> 55); // 9 bits
-        long wordOff = off + O_BITMAP + ((bit >>> 6) << 3);
-        long word = m.get(SlotTable.LONG, wordOff);
-        long mask = 1L << (bit & 63);
-        if ((word & mask) != 0) return;
-        m.set(SlotTable.LONG, wordOff, word | mask);
-        int bits = (m.get(SlotTable.JAVA_SHORT, off + O_BITS) & 0xFFFF) + 1;
-        m.set(SlotTable.JAVA_SHORT, off + O_BITS, (short) bits);
-        if (probes >= config.minDestinations() && (m.get(SlotTable.BYTE, off + O_STATE) & 1) == 0
-                && estimate(bits, probes) >= config.minDestinations()) {
-            m.set(SlotTable.BYTE, off + O_STATE, (byte) 1);
+        if (!setBit(off, bit)) return;
+        if (probes >= config.minDestinations() && (m.get(SlotTable.BYTE, off + O_CLASSES) & STARTED) == 0
+                && estimate(bitsSet(off), probes) >= config.minDestinations()) {
+            m.set(SlotTable.BYTE, off + O_CLASSES, (byte) (m.get(SlotTable.BYTE, off + O_CLASSES) | STARTED));
             events.add(campaign(off, EventState.STARTED));
         }
     }
@@ -153,7 +292,7 @@ public final class ScanDetector implements AutoCloseable {
     }
 
     private long estimateAt(long off) {
-        return estimate(table.mem.get(SlotTable.JAVA_SHORT, off + O_BITS) & 0xFFFF, table.mem.get(SlotTable.INT, off + O_PROBES));
+        return estimate(bitsSet(off), table.mem.get(SlotTable.INT, off + O_PROBES));
     }
 
     private ScanCampaign campaign(long off, EventState state) {
@@ -201,6 +340,7 @@ public final class ScanDetector implements AutoCloseable {
         lastSweepSec = sec;
         var m = table.mem;
         long cap = table.capacity();
+        long oldestKept = Long.MAX_VALUE;
         for (long i = 0; i < cap; ) {
             if (!table.used(i)) { i++; continue; }
             long off = table.slotOffset(i);
@@ -209,16 +349,57 @@ public final class ScanDetector implements AutoCloseable {
             // batches on wall-clock time, independently of the capture-time sweep).
             if (sec - last > config.expirySeconds() && m.get(SlotTable.INT, off + O_IV_PACKETS) == 0) {
                 if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
+                int d = m.get(SlotTable.INT, off + O_DEST);
+                if (d < 0) freeBitmap(d & 0x7FFFFFFFL);
                 table.delete(i); // look at slot i again: a later entry may have moved in
             } else {
+                oldestKept = Math.min(oldestKept, last);
                 i++;
             }
         }
+        oldestLast = oldestKept;
     }
 
-    /** End of input: every remaining entry ends now. */
+    /**
+     * Whether a {@link #sweep} at {@code sec} could end anything: false while every entry
+     * was seen within the expiry window. Sweeping and collecting activity each walk the
+     * whole table, so the pipeline skips both when nothing can expire (on a short capture
+     * of millions of sources they were half of {@code analyze}'s time).
+     */
+    public boolean mayExpire(long sec) {
+        return oldestLast != Long.MAX_VALUE && sec - oldestLast > config.expirySeconds();
+    }
+
+    /** A lower bound on the last-seen second of every entry (exact after a sweep). */
+    private long oldestLast = Long.MAX_VALUE;
+
+    /**
+     * End of input: every remaining entry ends now (entries with uncollected interval
+     * activity stay, as in {@link #sweep}). When none has any, the table is emptied at once
+     * instead of entry by entry: deleting millions of entries one at a time (each shifting
+     * its probe run) was a tenth of {@code analyze}'s time on a two-million-source capture.
+     */
     public void finish() {
-        sweep(Long.MAX_VALUE / 4);
+        var m = table.mem;
+        long cap = table.capacity();
+        if (activeEntries != 0) {
+            sweep(Long.MAX_VALUE / 4);
+            return;
+        }
+        lastSweepSec = Long.MAX_VALUE / 4;
+        oldestLast = Long.MAX_VALUE;
+        for (long i = 0; i < cap; i++) {
+            if (!table.used(i)) continue;
+            long off = table.slotOffset(i);
+            if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
+        }
+        table.clear();
+        poolArena.close();
+        poolArena = Arena.ofShared();
+        poolCapacity = 1024;
+        poolUsed = 0;
+        poolFree = -1;
+        pool = NativeMemory.allocate(poolArena, poolCapacity * BITMAP_BYTES);
     }
 
     /** Per-source totals of one interval: all sources counted, the busiest detailed. */
@@ -230,82 +411,130 @@ public final class ScanDetector implements AutoCloseable {
             S_PORTS = 132, S_PORT_PACKETS = 168, MAX_PORTS = 16;
 
     /**
-     * Groups the interval counters by source in a temporary off-heap table (no object per
-     * key), resets them, and materialises records only for the {@code limit} busiest sources.
+     * Groups the interval counters by source, resets them, and materialises records only
+     * for the {@code limit} busiest sources. Two passes over the table, so that only the
+     * chosen sources need a full 256-byte aggregate: first packets per source in a compact
+     * table (32 bytes a source, no object per key), then the details of the chosen ones.
+     * (One 256-byte aggregate per source cost a GB and most of {@code analyze}'s time on a
+     * capture of two million sources.)
      */
     public ActivitySummary collectActivity(int limit) {
         var m = table.mem;
         long cap = table.capacity();
         long totalPackets = 0, totalBytes = 0;
-        try (SlotTable sources = new SlotTable(Math.max(16, table.size()), 256, (long) (table.size() / 0.7) + 16)) {
-            var sm = sources.mem;
+        long active = activeEntries;
+        activeEntries = 0;
+        // Bounded by the active entries, but starts small and grows: a source often has several
+        // entries (one per port), and a table pre-sized for every entry was half a GB of page faults.
+        try (SlotTable counts = new SlotTable(Math.max(16, active), 32, Math.min((long) (active / 0.7) + 16, 1L << 17))) {
             for (long i = 0; i < cap; i++) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
                 int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
                 if (ivPackets == 0) continue;
-                int c = m.get(SlotTable.INT, off + 16);
-                long so = sources.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), c >>> 24);
-                sm = sources.mem; // pre-sized so it should not grow, but never keep a segment across an insert
-                long ivBytes = Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
+                long co = counts.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+                if (co < 0) continue; // cannot happen: sized for every active entry
+                counts.mem.set(SlotTable.LONG, co + C_PACKETS, counts.mem.get(SlotTable.LONG, co + C_PACKETS) + ivPackets);
                 totalPackets += ivPackets;
-                totalBytes += ivBytes;
-                if (sources.lastInserted) {
-                    sm.set(SlotTable.INT, so + S_FIRST, m.get(SlotTable.INT, off + O_FIRST));
-                    sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
-                }
-                sm.set(SlotTable.LONG, so + S_PACKETS, sm.get(SlotTable.LONG, so + S_PACKETS) + ivPackets);
-                sm.set(SlotTable.LONG, so + S_BYTES, sm.get(SlotTable.LONG, so + S_BYTES) + ivBytes);
-                sm.set(SlotTable.INT, so + S_PROBES, sm.get(SlotTable.INT, so + S_PROBES) + m.get(SlotTable.INT, off + O_PROBES));
-                sm.set(SlotTable.INT, so + S_FIRST, (int) Math.min(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_FIRST)),
-                        Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_FIRST))));
-                sm.set(SlotTable.INT, so + S_LAST, (int) Math.max(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_LAST)),
-                        Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST))));
-                sm.set(SlotTable.BYTE, so + S_FLAGS, (byte) (sm.get(SlotTable.BYTE, so + S_FLAGS) | m.get(SlotTable.BYTE, off + O_FLAGS)));
-                sm.set(SlotTable.BYTE, so + S_CLASSES, (byte) (sm.get(SlotTable.BYTE, so + S_CLASSES) | m.get(SlotTable.BYTE, off + O_CLASSES)));
-                int tmin = Math.min(sm.get(SlotTable.BYTE, so + S_TTL_MIN) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF);
-                int tmax = Math.max(sm.get(SlotTable.BYTE, so + S_TTL_MAX) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF);
-                sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) tmin);
-                sm.set(SlotTable.BYTE, so + S_TTL_MAX, (byte) tmax);
-                sm.set(SlotTable.INT, so + S_FP, sm.get(SlotTable.INT, so + S_FP) | m.get(SlotTable.INT, off + O_FP));
-                for (int w = 0; w < 8; w++) {
-                    long wo = so + S_BITMAP + w * 8L;
-                    sm.set(SlotTable.LONG, wo, sm.get(SlotTable.LONG, wo) | m.get(SlotTable.LONG, off + O_BITMAP + w * 8L));
-                }
-                int proto = (c >>> 16) & 0xFF;
-                int protoBit = switch (proto) { case 6 -> 1; case 17 -> 2; case 1 -> 4; case 58 -> 8; default -> 16; };
-                sm.set(SlotTable.INT, so + S_PROTOCOLS, sm.get(SlotTable.INT, so + S_PROTOCOLS) | protoBit);
-                int np = sm.get(SlotTable.INT, so + S_PORT_COUNT);
-                if ((proto == 6 || proto == 17) && np < MAX_PORTS) {
-                    sm.set(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * np, (short) c);
-                    sm.set(SlotTable.INT, so + S_PORT_PACKETS + 4L * np, ivPackets);
-                    sm.set(SlotTable.INT, so + S_PORT_COUNT, np + 1);
-                }
-                m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
-                m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+                totalBytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
             }
-            // Pick the busiest sources: sort (packets, slot index) pairs packed in longs.
-            long n = sources.size();
-            long[] order = new long[(int) n];
-            int k = 0;
-            long scap = sources.capacity();
-            for (long i = 0; i < scap; i++) {
-                if (!sources.used(i)) continue;
-                long pk = Math.min(sm.get(SlotTable.LONG, sources.slotOffset(i) + S_PACKETS), (1L << 39) - 1);
-                order[k++] = (pk << 24) | i; // packs while the table has at most 2^24 slots
-            }
-            boolean packed = scap <= (1L << 24);
-            List<SourceActivity> top = new ArrayList<>();
-            if (packed) {
-                java.util.Arrays.sort(order, 0, k);
-                for (int j = k - 1; j >= 0 && top.size() < limit; j--) {
-                    top.add(sourceRecord(sources, order[j] & ((1L << 24) - 1)));
+            long n = counts.size();
+            long[] chosen = busiest(counts, (int) Math.min(limit, n));
+            try (SlotTable sources = new SlotTable(Math.max(16, chosen.length), 256, (long) (chosen.length / 0.7) + 16)) {
+                var cm = counts.mem;
+                for (long ci : chosen) {
+                    long co = counts.slotOffset(ci);
+                    long so = sources.findOrInsert(cm.get(SlotTable.LONG, co), cm.get(SlotTable.LONG, co + 8), cm.get(SlotTable.INT, co + 16));
+                    sources.mem.set(SlotTable.INT, so + S_FIRST, -1); // unsigned maximum: the first entry's start replaces it
+                    sources.mem.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
                 }
-            } else {
-                for (long i = 0; i < scap && top.size() < limit; i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
-                top.sort(BY_PACKETS);
+                for (long i = 0; i < cap; i++) {
+                    if (!table.used(i)) continue;
+                    long off = table.slotOffset(i);
+                    int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
+                    if (ivPackets == 0) continue;
+                    long so = sources.find(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+                    if (so >= 0) addToSource(sources.mem, so, off, ivPackets);
+                    m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
+                    m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+                }
+                List<SourceActivity> top = new ArrayList<>(chosen.length);
+                for (long i = 0; i < sources.capacity(); i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
+                top.sort(BY_PACKETS.thenComparing(SourceActivity::source));
+                return new ActivitySummary(n, totalPackets, totalBytes, top);
             }
-            return new ActivitySummary(n, totalPackets, totalBytes, top);
+        }
+    }
+
+    /** Offset of the interval packet count in the counting table's 32-byte slots. */
+    private static final int C_PACKETS = 24;
+
+    /**
+     * Slot indexes of the {@code k} sources of {@code counts} with the most packets: a
+     * bounded min-heap of (packets, index), so picking ten sources among millions costs one
+     * comparison per source rather than a sort.
+     */
+    private static long[] busiest(SlotTable counts, int k) {
+        long[] packets = new long[k];
+        long[] index = new long[k];
+        int size = 0;
+        for (long i = 0, cap = counts.capacity(); i < cap && k > 0; i++) {
+            if (!counts.used(i)) continue;
+            long pk = counts.mem.get(SlotTable.LONG, counts.slotOffset(i) + C_PACKETS);
+            if (size < k) { // sift up
+                int j = size++;
+                while (j > 0 && packets[(j - 1) / 2] > pk) {
+                    packets[j] = packets[(j - 1) / 2];
+                    index[j] = index[(j - 1) / 2];
+                    j = (j - 1) / 2;
+                }
+                packets[j] = pk;
+                index[j] = i;
+            } else if (pk > packets[0]) { // replace the minimum, sift down
+                int j = 0;
+                while (true) {
+                    int child = 2 * j + 1;
+                    if (child >= k) break;
+                    if (child + 1 < k && packets[child + 1] < packets[child]) child++;
+                    if (packets[child] >= pk) break;
+                    packets[j] = packets[child];
+                    index[j] = index[child];
+                    j = child;
+                }
+                packets[j] = pk;
+                index[j] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(index, size);
+    }
+
+    /** Folds the interval activity of the entry at {@code off} into the source aggregate at {@code so}. */
+    private void addToSource(MemorySegment sm, long so, long off, int ivPackets) {
+        var m = table.mem;
+        int c = m.get(SlotTable.INT, off + 16);
+        sm.set(SlotTable.LONG, so + S_PACKETS, sm.get(SlotTable.LONG, so + S_PACKETS) + ivPackets);
+        sm.set(SlotTable.LONG, so + S_BYTES, sm.get(SlotTable.LONG, so + S_BYTES) + Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES)));
+        sm.set(SlotTable.INT, so + S_PROBES, sm.get(SlotTable.INT, so + S_PROBES) + m.get(SlotTable.INT, off + O_PROBES));
+        sm.set(SlotTable.INT, so + S_FIRST, (int) Math.min(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_FIRST)),
+                Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_FIRST))));
+        sm.set(SlotTable.INT, so + S_LAST, (int) Math.max(Integer.toUnsignedLong(sm.get(SlotTable.INT, so + S_LAST)),
+                Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_LAST))));
+        sm.set(SlotTable.BYTE, so + S_FLAGS, (byte) (sm.get(SlotTable.BYTE, so + S_FLAGS) | m.get(SlotTable.BYTE, off + O_FLAGS)));
+        sm.set(SlotTable.BYTE, so + S_CLASSES, (byte) (sm.get(SlotTable.BYTE, so + S_CLASSES) | (m.get(SlotTable.BYTE, off + O_CLASSES) & ~STARTED)));
+        int tmin = Math.min(sm.get(SlotTable.BYTE, so + S_TTL_MIN) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF);
+        int tmax = Math.max(sm.get(SlotTable.BYTE, so + S_TTL_MAX) & 0xFF, m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF);
+        sm.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) tmin);
+        sm.set(SlotTable.BYTE, so + S_TTL_MAX, (byte) tmax);
+        sm.set(SlotTable.INT, so + S_FP, sm.get(SlotTable.INT, so + S_FP) | m.get(SlotTable.INT, off + O_FP));
+        orBitmapInto(sm, so + S_BITMAP, off);
+        int proto = (c >>> 16) & 0xFF;
+        int protoBit = switch (proto) { case 6 -> 1; case 17 -> 2; case 1 -> 4; case 58 -> 8; default -> 16; };
+        sm.set(SlotTable.INT, so + S_PROTOCOLS, sm.get(SlotTable.INT, so + S_PROTOCOLS) | protoBit);
+        int np = sm.get(SlotTable.INT, so + S_PORT_COUNT);
+        if ((proto == 6 || proto == 17) && np < MAX_PORTS) {
+            sm.set(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * np, (short) c);
+            sm.set(SlotTable.INT, so + S_PORT_PACKETS + 4L * np, ivPackets);
+            sm.set(SlotTable.INT, so + S_PORT_COUNT, np + 1);
         }
     }
 
@@ -357,5 +586,6 @@ public final class ScanDetector implements AutoCloseable {
     @Override
     public void close() {
         table.close();
+        poolArena.close();
     }
 }

@@ -24,7 +24,7 @@ final class SlotTable implements AutoCloseable {
     MemorySegment mem;
     /**
      * One byte per slot: 0 = empty, else 0x80 | top 7 hash bits. Probing reads these (64
-     * slots per cache line, mostly cache-resident) and touches a slot's 128 bytes only on a
+     * slots per cache line, mostly cache-resident) and touches a slot's bytes only on a
      * tag match, so unsuccessful searches (new keys, keys dropped at the bound) cost one line.
      */
     private byte[] tags;
@@ -32,6 +32,7 @@ final class SlotTable implements AutoCloseable {
     private long mask;
     private long capacity;
     private final long maxCapacity;
+    private final long initialCapacity;
     private final long maxEntries;
     private long size;
     private long dropped;
@@ -51,7 +52,15 @@ final class SlotTable implements AutoCloseable {
         this.maxCapacity = maxCap;
         this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
         this.slotShift = Integer.numberOfTrailingZeros(slotSize);
-        allocate(Math.min(maxCap, Long.highestOneBit(Math.max(16, initialSlots) * 2 - 1)));
+        this.initialCapacity = Math.min(maxCap, Long.highestOneBit(Math.max(16, initialSlots) * 2 - 1));
+        allocate(initialCapacity);
+    }
+
+    /** Removes every entry and returns the table to its starting size (the dropped count stays). */
+    void clear() {
+        arena.close();
+        allocate(initialCapacity);
+        size = 0;
     }
 
     private void allocate(long cap) {
@@ -126,8 +135,12 @@ final class SlotTable implements AutoCloseable {
      * table is full. {@link #lastInserted} tells whether the slot is new.
      */
     long findOrInsert(long a, long b, int c) {
+        return findOrInsert(hash(a, b, c), a, b, c);
+    }
+
+    /** {@link #findOrInsert(long, long, int)} with the key's {@link #hash} computed by the caller. */
+    long findOrInsert(long h, long a, long b, int c) {
         if (size >= capacity * 7 / 10 && capacity < maxCapacity) grow();
-        long h = hash(a, b, c);
         byte t = tag(h);
         long i = h & mask;
         byte[] tg = tags;
@@ -161,15 +174,36 @@ final class SlotTable implements AutoCloseable {
 
     boolean lastInserted;
 
+    /** Offset of the key's slot, or -1 when absent. */
+    long find(long a, long b, int c) {
+        long h = hash(a, b, c);
+        byte t = tag(h);
+        long i = h & mask;
+        byte[] tg = tags;
+        while (true) {
+            byte st = tg[(int) i];
+            if (st == 0) return -1;
+            if (st == t) {
+                long off = i << slotShift;
+                if (mem.get(INT, off + 16) == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) return off;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     private static byte tag(long h) {
         return (byte) (0x80 | (h >>> 57));
     }
 
-    /** Loads the key's tag and home slot (both cache lines) without changing anything. */
-    int touch(long a, long b, int c) {
-        long i = hash(a, b, c) & mask;
-        long off = i << slotShift;
-        return tags[(int) i] + mem.get(INT, off + 16) + (slotShift > 6 ? mem.get(INT, off + 64) : 0);
+    /**
+     * Loads the tag and home slot of the key with hash {@code h} (both cache lines) without
+     * changing anything: Java has no prefetch instruction, so a load whose value is used
+     * later stands in for one. Kept to a handful of instructions so that a loop of them
+     * fits many misses in the processor's reorder window at once.
+     */
+    int touch(long h) {
+        long i = h & mask;
+        return tags[(int) i] + mem.get(INT, (i << slotShift) + 16);
     }
 
     private void zero(long off) {

@@ -46,6 +46,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
     private static final int GROUP = 16;
     private final PacketRecord[] group = new PacketRecord[GROUP];
     private final DecodedPacket[] groupDecoded = new DecodedPacket[GROUP];
+    private final long[] groupHashes = new long[GROUP];
 
     {
         for (int i = 0; i < GROUP; i++) {
@@ -114,12 +115,12 @@ public final class CaptureAnalyzer implements AutoCloseable {
     /** Runs one packet through the pipeline. */
     public PacketClass accept(PacketRecord r) {
         PacketDecoder.decode(r, pkt);
-        return process(r, pkt);
+        return process(r, pkt, scans.keyHash(pkt));
     }
 
     private DecodedPacket last = pkt;
 
-    private PacketClass process(PacketRecord r, DecodedPacket pkt) {
+    private PacketClass process(PacketRecord r, DecodedPacket pkt, long keyHash) {
         last = pkt;
         packets++;
         bytes += r.originalLength;
@@ -152,7 +153,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
             else if (pkt.isUdp()) udpPorts[pkt.dstPort]++;
         }
         long sec = Math.floorDiv(ts, 1_000_000_000L);
-        scans.observe(pkt, c, fp, sec);
+        scans.observe(pkt, c, fp, sec, keyHash);
         if (c == PacketClass.BACKSCATTER) dos.observeBackscatter(pkt, sec);
         if (sec != lastSec) onNewSecond(sec);
         return c;
@@ -183,18 +184,32 @@ public final class CaptureAnalyzer implements AutoCloseable {
         maxSec = sec;
     }
 
-    /** Once per minute of capture time: expire state and (analyze mode) keep the busiest sources of the minute. */
+    /**
+     * Once per minute of capture time: expire state and (analyze mode) keep the busiest
+     * sources since the last collection. Collecting and sweeping the scan table each walk
+     * all of it, so they run only when an entry may have expired, and in analyze mode at
+     * least every 5 minutes (the 32-bit interval byte counters of an entry then cannot wrap
+     * below ~110 Mbit/s from one source to one port).
+     */
     private void minute(long sec) {
-        if (!live) mergeTopSources(scans.collectActivity(config.topN()));
         if (config.darknetSize() <= 0) {
             long size = darknetSize();
             scans.darknetSize(size);
             dos.darknetSize(size);
         }
-        scans.sweep(sec);
+        if (lastCollectSec == Long.MIN_VALUE) lastCollectSec = sec;
+        if (scans.mayExpire(sec) || (!live && sec - lastCollectSec >= 300)) {
+            if (!live) {
+                mergeTopSources(scans.collectActivity(config.topN()));
+                lastCollectSec = sec;
+            }
+            scans.sweep(sec);
+        }
         dos.sweep(sec);
         drainEvents();
     }
+
+    private long lastCollectSec = Long.MIN_VALUE;
 
     private void drainEvents() {
         for (ScanCampaign c : scans.drainEvents()) {
@@ -317,11 +332,12 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     k = 0;
                     while (k < GROUP && reader.next(group[k])) {
                         PacketDecoder.decode(group[k], groupDecoded[k]);
+                        groupHashes[k] = scans.keyHash(groupDecoded[k]);
                         k++;
                     }
                     // A tight loop of independent loads: the misses are in flight together.
-                    for (int i = 0; i < k; i++) scans.touch(groupDecoded[i]);
-                    for (int i = 0; i < k; i++) process(group[i], groupDecoded[i]);
+                    for (int i = 0; i < k; i++) scans.touch(groupHashes[i]);
+                    for (int i = 0; i < k; i++) process(group[i], groupDecoded[i], groupHashes[i]);
                     n += k;
                     if (everyMillionPackets != null && (n & 0xFFFFF) < k) everyMillionPackets.run();
                 } while (k == GROUP);

@@ -16,7 +16,7 @@ import org.renkei.sensor.synth.TrafficSynthesizer;
  * The JMH pipeline workload measured in CPU time of the benchmark thread as well as wall
  * time: on a shared machine (load above the core count) wall-clock throughput mostly
  * measures the scheduler, while packets per CPU-second measure the code on one core.
- * {@code CpuTimeBenchmark [passes]}.
+ * {@code CpuTimeBenchmark [passes [sources]]} (default 8 passes, 1,000,000 sources).
  */
 public final class CpuTimeBenchmark {
     private CpuTimeBenchmark() {
@@ -25,7 +25,7 @@ public final class CpuTimeBenchmark {
     public static void main(String[] args) throws Exception {
         int passes = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int packets = PipelineBenchmark.PACKETS;
-        int sources = 1_000_000;
+        int sources = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         Path file = Path.of(System.getProperty("java.io.tmpdir"), "renkei-bench-" + packets + "-" + sources + ".pcap");
         if (!Files.exists(file)) TrafficSynthesizer.writeSynWorkload(file, packets, sources, 100_000, 42);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();

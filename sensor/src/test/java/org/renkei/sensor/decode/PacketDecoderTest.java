@@ -17,6 +17,49 @@ class PacketDecoderTest {
         return out;
     }
 
+    /**
+     * The IPv4 fast path (Ethernet and raw IP) must decode exactly like the general path,
+     * which Linux cooked captures always take: the same random, often malformed IPv4
+     * headers are decoded both ways and every field compared.
+     */
+    @Test
+    void ipv4FastPathDecodesExactlyLikeTheGeneralPath() throws IllegalAccessException {
+        long seed = Long.getLong("renkei.test.seed", System.nanoTime());
+        System.out.println("ipv4FastPathDecodesExactlyLikeTheGeneralPath seed: " + seed + " (rerun with -Drenkei.test.seed=" + seed + ")");
+        java.util.Random r = new java.util.Random(seed);
+        DecodedPacket general = new DecodedPacket();
+        int fast = 0;
+        for (int n = 0; n < 20_000; n++) {
+            byte[] ip = new byte[20 + r.nextInt(61)];
+            r.nextBytes(ip);
+            ip[0] = (byte) new int[] {0x45, 0x45, 0x45, 0x45, 0x46, 0x44, 0x65}[r.nextInt(7)];
+            int total = switch (r.nextInt(5)) { case 0 -> 0; case 1 -> r.nextInt(30); case 2 -> ip.length + r.nextInt(20) - 10; default -> ip.length; };
+            ip[2] = (byte) (total >>> 8);
+            ip[3] = (byte) total;
+            if (r.nextInt(3) > 0) { ip[6] = (byte) (r.nextBoolean() ? 0x40 : 0x20); ip[7] = 0; }
+            ip[9] = (byte) new int[] {6, 6, 6, 17, 17, 1, 47}[r.nextInt(7)];
+            if (ip.length > 32 && r.nextInt(4) > 0) ip[32] = (byte) ((5 + r.nextInt(3)) << 4 | (ip[32] & 0x0F));
+            byte[] ether = new byte[14 + ip.length];
+            ether[12] = 0x08;
+            System.arraycopy(ip, 0, ether, 14, ip.length);
+            byte[] sll = new byte[16 + ip.length];
+            sll[14] = 0x08;
+            System.arraycopy(ip, 0, sll, 16, ip.length);
+            PacketDecoder.decode(MemorySegment.ofArray(sll), 0, sll.length, PacketDecoder.LINKTYPE_LINUX_SLL, general);
+            for (int linkType : new int[] {PacketDecoder.LINKTYPE_RAW, PacketDecoder.LINKTYPE_ETHERNET}) {
+                byte[] frame = linkType == PacketDecoder.LINKTYPE_RAW ? ip : ether;
+                decode(frame, linkType);
+                for (java.lang.reflect.Field f : DecodedPacket.class.getFields()) {
+                    if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getName().equals("capturedLength")) continue;
+                    assertThat(f.get(out)).as("%s of %s (link type %d, seed %d)", f.getName(), HexFormat.of().formatHex(ip), linkType, seed)
+                            .isEqualTo(f.get(general));
+                }
+            }
+            if (out.hasTransport && (out.isTcp() || out.isUdp())) fast++;
+        }
+        assertThat(fast).as("packets the fast path could take").isGreaterThan(2_000);
+    }
+
     @Test
     void decodesEthernetTcpSyn() {
         PacketBuilder b = new PacketBuilder().tcp(ip(1, 2, 3, 4), ip(10, 0, 0, 1), 40000, 23, 0x02);

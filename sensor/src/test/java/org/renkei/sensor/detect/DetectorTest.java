@@ -32,6 +32,21 @@ class DetectorTest {
     }
 
     @Test
+    void distinctDestinationsSurviveTheMoveFromInlineToPooledBitmapAndAFreedBitmapIsReusedClean() {
+        try (ScanDetector d = new ScanDetector(ScanDetector.Config.defaults(), new String[0])) {
+            for (int i = 0; i < 3; i++) probe(d, ip(198, 18, 1, i), 22, 1000);
+            probe(d, ip(198, 18, 1, 0), 22, 1000); // a repeat stays inline and adds nothing
+            assertThat(d.collectActivity(10).top().get(0).distinctDestinations()).as("inline").isEqualTo(3);
+            for (int i = 0; i < 50; i++) probe(d, ip(198, 18, 2, i), 22, 1001);
+            assertThat(d.collectActivity(10).top().get(0).distinctDestinations()).as("pooled").isBetween(50L, 53L);
+            d.sweep(1001 + 481); // the entry expires and frees its bitmap
+            assertThat(d.entries()).isZero();
+            for (int i = 0; i < 5; i++) probe(d, ip(198, 18, 3, i), 22, 2000); // new entry, promoted, takes the freed bitmap
+            assertThat(d.collectActivity(10).top().get(0).distinctDestinations()).as("reused bitmap starts empty").isEqualTo(5);
+        }
+    }
+
+    @Test
     void aScanNeedsTheMinimumOfDistinctDestinationsOnOnePort() {
         try (ScanDetector d = new ScanDetector(ScanDetector.Config.defaults(), new String[] {"a", "b", "c", "d"})) {
             d.darknetSize(65536);
