@@ -45,7 +45,13 @@ public final class ErrorBodies {
             case ForbiddenException e -> { status = 403; title = "Forbidden"; }
             case NotFoundException e -> { status = 404; title = "Not found"; }
             case ConflictException e -> { status = 409; title = "Conflict"; }
-            case HttpStatusException e -> { status = e.status(); title = Status.create(e.status()).reasonPhrase(); }
+            case HttpStatusException e -> {
+                status = e.status();
+                title = Status.create(e.status()).reasonPhrase();
+                if (e.allow() != null) {
+                    res.header(HeaderNames.ALLOW, e.allow());
+                }
+            }
             default -> {
                 String state = sqlState(t);
                 if ("22P05".equals(state) || "22021".equals(state)) {

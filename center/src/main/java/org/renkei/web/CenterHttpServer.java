@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.renkei.NotFoundException;
 import org.renkei.access.AccessPolicy;
@@ -22,6 +23,7 @@ import org.renkei.access.TokenService;
 import org.renkei.bus.EventBus;
 import org.renkei.http.Authenticator;
 import org.renkei.http.ErrorBodies;
+import org.renkei.http.HttpStatusException;
 import org.renkei.intel.Ingestor;
 import org.renkei.intel.ObjectStore;
 import org.renkei.intel.ObservationStore;
@@ -55,6 +57,7 @@ public final class CenterHttpServer implements AutoCloseable {
         TaxiiApi taxiiApi = new TaxiiApi(members, store, ingestor, auth, pageKey, taxii);
         LiveStream stream = new LiveStream(auth, tokens, policy, store, bus);
         byte[] openApi = resource("/openapi.json");
+        RouteTable routes = RouteTable.fromOpenApi(openApi);
         Map<String, Timer> timers = new ConcurrentHashMap<>();
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter((chain, req, res) -> {
@@ -93,6 +96,10 @@ public final class CenterHttpServer implements AutoCloseable {
                     res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                 })
                 .any((req, res) -> {
+                    Set<String> allowed = routes.methodsFor(req.path().absolute().path());
+                    if (!allowed.isEmpty()) {
+                        throw HttpStatusException.methodNotAllowed(req.prologue().method().text(), allowed);
+                    }
                     throw new NotFoundException("nothing at " + req.path().absolute().path() + "; the API is under /api/v1/ "
                             + "(see /api/v1/openapi.json) and TAXII under /taxii2/");
                 })

@@ -133,6 +133,27 @@ class NoStackTracesTest {
     }
 
     @Test
+    void aWrongMethodOnARealPathIs405WithTheMethodsItTakes() {
+        Response collection = server.put("/api/v1/members", ADMIN_TOKEN, CenterTestServer.object());
+        assertThat(collection.status()).isEqualTo(405);
+        assertThat(collection.headers().firstValue("Allow")).hasValue("GET, POST");
+        assertClean("PUT /api/v1/members", collection);
+        Response one = server.post("/api/v1/objects/indicator--" + java.util.UUID.randomUUID(), memberToken, CenterTestServer.object());
+        assertThat(one.status()).isEqualTo(405);
+        assertThat(one.headers().firstValue("Allow")).hasValue("GET");
+        Response token = server.send(server.request("/api/v1/members/" + java.util.UUID.randomUUID() + "/tokens/x/",
+                ADMIN_TOKEN).method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        assertThat(token.status()).isEqualTo(405);
+        assertThat(token.headers().firstValue("Allow")).hasValue("DELETE, GET");
+        assertThat(server.put("/api/v1/nowhere", ADMIN_TOKEN, CenterTestServer.object()).status()).isEqualTo(404);
+        Response taxii = server.send(server.request("/taxii2/api1/collections/", memberToken)
+                .header("Accept", "application/taxii+json;version=2.1")
+                .method("PUT", HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(taxii.status()).isEqualTo(405);
+        assertThat(taxii.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    @Test
     void badLastEventIdIs400() {
         Response r = server.send(server.request("/api/v1/stream", memberToken).header("Last-Event-ID", "abc").GET());
         assertClean("Last-Event-ID: abc", r);

@@ -96,7 +96,14 @@ class OpenApiDocumentTest {
     }
 
     private static boolean isCatchAll(Response r) {
-        return r.status() == 404 && r.body().contains("nothing at");
+        return r.status() == 404 && r.body().contains("nothing at")
+                || r.status() == 405 && r.body().contains("is not allowed here");
+    }
+
+    /** The methods the route table documents for a path, as an Allow header lists them. */
+    private static String documentedMethods(String path) {
+        return ROUTES.stream().filter(r -> path(r).equals(path)).map(OpenApiDocumentTest::method).sorted()
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Test
@@ -154,7 +161,7 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void otherMethodsOnTheseRoutesFallThroughToNotFound() {
+    void otherMethodsOnTheseRoutesAre405WithTheDocumentedMethods() {
         Set<String> paths = new java.util.LinkedHashSet<>();
         ROUTES.forEach(r -> paths.add(path(r)));
         for (String path : paths) {
@@ -163,8 +170,9 @@ class OpenApiDocumentTest {
                     continue;
                 }
                 Response r = server.send(concrete(path), ADMIN_TOKEN, method, "{}");
-                assertThat(isCatchAll(r)).as("%s %s is answered (%s) but not in the route table", method, path, r)
-                        .isTrue();
+                assertThat(r.status()).as("%s %s is answered (%s) but not in the route table", method, path, r)
+                        .isEqualTo(405);
+                assertThat(r.headers().firstValue("Allow")).as("%s %s", method, path).hasValue(documentedMethods(path));
             }
         }
     }
@@ -174,7 +182,8 @@ class OpenApiDocumentTest {
         for (String method : List.of("HEAD", "OPTIONS")) {
             Response r = server.send(server.request("/api/v1/members", ADMIN_TOKEN).method(method,
                     java.net.http.HttpRequest.BodyPublishers.noBody()));
-            assertThat(r.status()).as("%s /api/v1/members: %s", method, r).isEqualTo(404);
+            assertThat(r.status()).as("%s /api/v1/members: %s", method, r).isEqualTo(405);
+            assertThat(r.headers().firstValue("Allow")).hasValue("GET, POST");
         }
     }
 

@@ -498,7 +498,7 @@ public final class TaxiiApi implements HttpService {
 
     private static void only(Method actual, Method allowed) {
         if (actual != allowed) {
-            throw new HttpStatusException(405, actual.text() + " is not allowed here; use " + allowed.text());
+            throw HttpStatusException.methodNotAllowed(actual.text(), java.util.List.of(allowed.text()));
         }
     }
 
