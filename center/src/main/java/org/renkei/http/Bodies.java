@@ -5,6 +5,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.renkei.InputException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -59,6 +60,20 @@ public final class Bodies {
             throw new InputException("the body must be a JSON object, not " + node.getNodeType().name().toLowerCase());
         }
         return o;
+    }
+
+    /**
+     * Refuses a property the body's kind does not have (a misspelt "recipents" silently
+     * ignored would share an object with the wrong audience). {@code alsoAccepted} are
+     * properties a client may echo back from a GET (id, created, ...) that are ignored.
+     */
+    public static ObjectNode onlyKnown(ObjectNode body, String kind, List<String> known, String... alsoAccepted) {
+        for (String name : body.propertyNames()) {
+            if (!known.contains(name) && !List.of(alsoAccepted).contains(name)) {
+                throw new InputException(name, "is not a property of " + kind + "; known are " + String.join(", ", known));
+            }
+        }
+        return body;
     }
 
     private static HttpStatusException tooLarge(long max) {

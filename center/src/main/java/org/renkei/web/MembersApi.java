@@ -124,7 +124,9 @@ final class MembersApi implements HttpService {
     private void issueToken(ServerRequest req, ServerResponse res) {
         auth.requireRole(req, Role.ADMIN);
         UUID id = uuid(req, "id");
-        ObjectNode body = req.content().hasEntity() ? Bodies.readObject(req, MAX_BODY) : Json.object();
+        ObjectNode body = req.content().hasEntity()
+                ? Bodies.onlyKnown(Bodies.readObject(req, MAX_BODY), "a token request", List.of("role", "label"))
+                : Json.object();
         Role role = Role.fromWire(text(body, "role", "member"));
         IssuedToken t = tokens.issue(id, role, text(body, "label", null));
         ObjectNode out = Json.object();
@@ -179,9 +181,12 @@ final class MembersApi implements HttpService {
         res.status(204).send();
     }
 
+    private static final List<String> GROUP_PROPERTIES = List.of("name", "description", "members");
+
     private void createGroup(ServerRequest req, ServerResponse res) {
         auth.requireRole(req, Role.ADMIN);
-        ObjectNode body = Bodies.readObject(req, MAX_BODY);
+        ObjectNode body = Bodies.onlyKnown(Bodies.readObject(req, MAX_BODY), "a sharing group", GROUP_PROPERTIES,
+                "id", "created");
         SharingGroup g = members.createGroup(text(body, "name", null), text(body, "description", null),
                 uuids(body, "members"));
         tokens.forgetCachedPrincipals();
@@ -208,7 +213,8 @@ final class MembersApi implements HttpService {
 
     private void updateGroup(ServerRequest req, ServerResponse res) {
         auth.requireRole(req, Role.ADMIN);
-        ObjectNode body = Bodies.readObject(req, MAX_BODY);
+        ObjectNode body = Bodies.onlyKnown(Bodies.readObject(req, MAX_BODY), "a sharing group", GROUP_PROPERTIES,
+                "id", "created");
         SharingGroup g = members.updateGroup(uuid(req, "id"), text(body, "name", null), text(body, "description", null),
                 body.has("members") ? uuids(body, "members") : null);
         tokens.forgetCachedPrincipals();
@@ -258,13 +264,8 @@ final class MembersApi implements HttpService {
     }
 
     private static MemberInput memberInput(ObjectNode b, boolean create) {
-        for (var name : b.propertyNames()) {
-            if (!Set.of("name", "type", "sector", "cidrs", "asns", "trust_weight", "anonymous_default", "id",
-                    "identity_id", "created", "modified").contains(name)) {
-                throw new InputException(name, "is not a member property; known are name, type, sector, cidrs, asns, "
-                        + "trust_weight, anonymous_default");
-            }
-        }
+        Bodies.onlyKnown(b, "a member", List.of("name", "type", "sector", "cidrs", "asns", "trust_weight",
+                "anonymous_default"), "id", "identity_id", "created", "modified");
         String type = text(b, "type", null);
         String sector = b.has("sector") && !b.get("sector").isNull() ? text(b, "sector", null) : null;
         List<String> cidrs = null;

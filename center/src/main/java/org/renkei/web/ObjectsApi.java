@@ -69,7 +69,8 @@ final class ObjectsApi implements HttpService {
         if (!p.isCommunityMember()) {
             throw new ForbiddenException("a " + p.role().wire() + " token cannot submit objects");
         }
-        ObjectNode body = Bodies.readObject(req, maxBody);
+        ObjectNode body = Bodies.onlyKnown(Bodies.readObject(req, maxBody), "a submission",
+                List.of("objects", "recipients", "anonymous"));
         JsonNode objects = body.get("objects");
         if (objects == null || !objects.isArray()) {
             throw new InputException("objects", "is required: a list of STIX 2.1 objects");
@@ -98,6 +99,7 @@ final class ObjectsApi implements HttpService {
         Set<UUID> members = new HashSet<>();
         Set<Sector> sectors = new HashSet<>();
         Set<UUID> groups = new HashSet<>();
+        Bodies.onlyKnown((ObjectNode) r, "recipients", List.of("members", "sectors", "groups"));
         for (String k : r.propertyNames()) {
             JsonNode list = r.get(k);
             if (!list.isArray()) {

@@ -154,6 +154,23 @@ class NoStackTracesTest {
     }
 
     @Test
+    void aPropertyABodyDoesNotHaveIs400NamingIt() {
+        String member = server.createMember("Typo maker", "operator", null);
+        Object[][] cases = {
+                {"/api/v1/members/" + member + "/tokens", ADMIN_TOKEN, "{\"role\": \"member\", \"rol\": \"admin\"}", "rol"},
+                {"/api/v1/groups", ADMIN_TOKEN, "{\"name\": \"ISAC-typo\", \"memebers\": []}", "memebers"},
+                {"/api/v1/objects", memberToken, "{\"objects\": [], \"recipents\": {}}", "recipents"},
+                {"/api/v1/objects", memberToken, "{\"objects\": [], \"recipients\": {\"sector\": []}}", "sector"},
+        };
+        for (Object[] c : cases) {
+            Response r = server.send((String) c[0], (String) c[1], "POST", c[2]);
+            assertThat(r.status()).as("%s %s", c[0], c[2]).isEqualTo(400);
+            assertThat(r.body()).as("%s", c[0]).contains((String) c[3]).contains("known are");
+            assertClean((String) c[0], r);
+        }
+    }
+
+    @Test
     void badLastEventIdIs400() {
         Response r = server.send(server.request("/api/v1/stream", memberToken).header("Last-Event-ID", "abc").GET());
         assertClean("Last-Event-ID: abc", r);
