@@ -2,12 +2,16 @@ package org.renkei.share.taxii;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
 import org.renkei.access.Principal;
 
 /**
@@ -31,12 +35,54 @@ final class PageCache {
     private static final long MAX_BYTES = 64L << 20;
 
     /** A finished answer: body and date-added headers (null when the page is empty). */
-    record Page(byte[] body, String first, String last) {
+    static final class Page {
+        private final byte[] body;
+        private final String first;
+        private final String last;
+        private volatile byte[] gzipped;
+
+        Page(byte[] body, String first, String last) {
+            this.body = body;
+            this.first = first;
+            this.last = last;
+        }
+
+        byte[] body() {
+            return body;
+        }
+
+        String first() {
+            return first;
+        }
+
+        String last() {
+            return last;
+        }
+
+        /**
+         * The body gzip-compressed, made on first use and kept with the page: JSON pages shrink
+         * about tenfold, and a polled page is then compressed once, not once per client.
+         */
+        byte[] gzipped() {
+            byte[] z = gzipped;
+            if (z == null) {
+                var out = new ByteArrayOutputStream(body.length / 6 + 64);
+                try (var gz = new GZIPOutputStream(out, 8192)) {
+                    gz.write(body);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e); // not from a byte array
+                }
+                z = out.toByteArray();
+                gzipped = z;
+            }
+            return z;
+        }
     }
 
     private final AsyncCache<String, Page> pages = Caffeine.newBuilder()
             .maximumWeight(MAX_BYTES)
-            .weigher((String k, Page v) -> k.length() + v.body().length)
+            // the body plus room for its compressed copy, made later
+            .weigher((String k, Page v) -> k.length() + v.body().length + v.body().length / 4)
             .expireAfterWrite(TTL)
             .buildAsync();
 

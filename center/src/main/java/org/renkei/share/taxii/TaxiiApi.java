@@ -236,7 +236,50 @@ public final class TaxiiApi implements HttpService {
         }
         res.status(200);
         res.header(HeaderNames.CONTENT_TYPE, MEDIA);
-        res.send(page.body());
+        res.header(HeaderNames.VARY, "Accept-Encoding");
+        if (acceptsGzip(req)) {
+            res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+            res.send(page.gzipped());
+        } else {
+            res.send(page.body());
+        }
+    }
+
+    /**
+     * Whether Accept-Encoding accepts gzip: named with a q-value above zero, or not named
+     * and {@code *} accepted (RFC 9110, 12.5.3).
+     */
+    static boolean acceptsGzip(ServerRequest req) {
+        return acceptsGzip(req.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(null));
+    }
+
+    static boolean acceptsGzip(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        Double gzip = null;
+        Double any = null;
+        for (String part : accept.split(",")) {
+            String[] param = part.split(";");
+            String coding = param[0].trim();
+            double q = 1;
+            for (int i = 1; i < param.length; i++) {
+                String p = param[i].trim();
+                if (p.regionMatches(true, 0, "q=", 0, 2)) {
+                    try {
+                        q = Double.parseDouble(p.substring(2));
+                    } catch (NumberFormatException e) {
+                        q = 0; // a q-value we cannot read: do not guess
+                    }
+                }
+            }
+            if (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip")) {
+                gzip = q;
+            } else if (coding.equals("*")) {
+                any = q;
+            }
+        }
+        return gzip != null ? gzip > 0 : any != null && any > 0;
     }
 
     /** An objects page, rendered once for the page cache. */

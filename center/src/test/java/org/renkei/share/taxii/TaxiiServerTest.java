@@ -401,4 +401,33 @@ class TaxiiServerTest {
             assertThat(seen).as("the second process saw the first's write (by its notification)").isEqualTo(2);
         }
     }
+
+    @Test
+    void pagesComeGzippedToClientsThatAskAndTheSameOtherwise() throws Exception {
+        String q = OBJECTS + "?match[type]=indicator&limit=5";
+        var plain = center.send(center.request(q, bank.token()).header("Accept", TestCenter.TAXII).GET().build());
+        var zipped = center.send(center.request(q, bank.token()).header("Accept", TestCenter.TAXII)
+                .header("Accept-Encoding", "br;q=1, gzip;q=0.8").GET().build());
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(zipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+        assertThat(zipped.headers().firstValue("X-TAXII-Date-Added-First"))
+                .isEqualTo(plain.headers().firstValue("X-TAXII-Date-Added-First"));
+        var raw = center.http().send(center.request(q, bank.token()).header("Accept", TestCenter.TAXII)
+                .header("Accept-Encoding", "gzip").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        String unzipped;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw.body()))) {
+            unzipped = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(unzipped).isEqualTo(plain.body());
+        assertThat(raw.body().length).isLessThan(plain.body().length());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "gzip|true", "GZIP;q=0.5|true", "gzip;q=0|false", "identity|false", "*|true", "gzip;q=0, *|false",
+            "deflate, x-gzip|true", "gzip;q=abc|false", "''|false"})
+    void acceptEncodingIsReadAsRfc9110Says(String header, boolean gzip) {
+        assertThat(TaxiiApi.acceptsGzip(header)).isEqualTo(gzip);
+    }
 }
