@@ -56,7 +56,7 @@ public final class StoreFeed implements EventBus<StoredObject>, AutoCloseable {
         this.jdbi = jdbi;
         this.version = version;
         this.delivered = version.current();
-        this.reader = Thread.ofPlatform().daemon().name("renkei-store-feed").start(this::run);
+        this.reader = Daemons.start("renkei-store-feed", this::run);
     }
 
     /** The feed publishes; nothing else may. */
@@ -89,7 +89,7 @@ public final class StoreFeed implements EventBus<StoredObject>, AutoCloseable {
             } catch (RuntimeException e) {
                 if (!closed) {
                     LOG.warn("the live feed could not read the store ({}); retrying", e.getMessage());
-                    sleepQuietly();
+                    closed |= !Daemons.pause(POLL);
                 }
             }
         }
@@ -128,23 +128,9 @@ public final class StoreFeed implements EventBus<StoredObject>, AutoCloseable {
         return a == null ? Set.of() : Set.copyOf(Arrays.asList((String[]) a.getArray()));
     }
 
-    private void sleepQuietly() {
-        try {
-            Thread.sleep(POLL);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
-        reader.interrupt();
-        try {
-            reader.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Daemons.stop(reader);
     }
 }

@@ -52,14 +52,12 @@ public final class StoreVersion implements AutoCloseable {
     private StoreVersion(Database db) {
         this.jdbi = db.jdbi();
         this.db = db;
-        this.listener = Thread.ofPlatform().daemon().name("renkei-store-version").unstarted(this::listen);
+        this.listener = Daemons.start("renkei-store-version", this::listen); // last: every field is set
     }
 
     /** Follows the version by LISTEN/NOTIFY on a connection of its own; close it on shutdown. */
     public static StoreVersion listening(Database db) {
-        StoreVersion v = new StoreVersion(db);
-        v.listener.start();
-        return v;
+        return new StoreVersion(db);
     }
 
     /** The store's version now (within a notification's delay for other processes' writes). */
@@ -171,7 +169,7 @@ public final class StoreVersion implements AutoCloseable {
                 if (!closed) {
                     LOG.warn("lost the store-version notifications ({}); reading the version from the database "
                             + "on every request until they are back, retrying in {} s", e.getMessage(), RETRY.toSeconds());
-                    sleep();
+                    closed |= !Daemons.pause(RETRY);
                 }
             } finally {
                 listening = false;
@@ -180,32 +178,18 @@ public final class StoreVersion implements AutoCloseable {
         }
     }
 
-    private void sleep() {
-        try {
-            Thread.sleep(RETRY);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
         listening = false;
-        listener.interrupt();
         Connection c = connection;
         if (c != null) {
             try {
-                c.close();
+                c.close(); // ends a wait for notifications at once
             } catch (SQLException ignored) {
                 // closing anyway
             }
         }
-        try {
-            listener.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Daemons.stop(listener);
     }
 }
