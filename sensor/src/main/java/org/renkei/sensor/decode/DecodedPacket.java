@@ -47,7 +47,15 @@ public final class DecodedPacket {
     public int innerProtocol;
     public int innerSrcPort, innerDstPort;
 
+    /**
+     * True while every field that {@link PacketDecoder}'s IPv4 fast path does not write
+     * holds its reset value: consecutive fast-path packets then skip the full reset (some
+     * thirty stores a packet). Cleared when the general path decodes into this object.
+     */
+    boolean othersAtReset;
+
     void reset() {
+        othersAtReset = true;
         status = DecodeStatus.OK;
         ipVersion = 0;
         src4 = dst4 = 0;

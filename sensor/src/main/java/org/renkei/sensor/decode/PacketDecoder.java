@@ -40,18 +40,29 @@ public final class PacketDecoder {
     }
 
     public static void decode(MemorySegment s, long off, int len, int linkType, DecodedPacket out) {
-        out.reset();
         out.capturedLength = len;
         long end = off + len;
+        // The fast path writes every field it owns; the others need a reset only after the general path ran.
+        if (linkType == LINKTYPE_ETHERNET) {
+            if (len >= 14 + FAST_IP_BYTES && u16(s, off + 12) == 0x0800) {
+                if (!out.othersAtReset) out.reset();
+                if (fastIp4(s, off + 14, end, out)) return;
+            }
+        } else if (linkType == LINKTYPE_RAW || linkType == DLT_RAW_BSD || linkType == DLT_RAW_OPENBSD) {
+            if (len >= FAST_IP_BYTES) {
+                if (!out.othersAtReset) out.reset();
+                if (fastIp4(s, off, end, out)) return;
+            }
+        }
+        general(s, off, end, linkType, out);
+    }
+
+    private static void general(MemorySegment s, long off, long end, int linkType, DecodedPacket out) {
+        out.reset();
+        out.othersAtReset = false;
         switch (linkType) {
-            case LINKTYPE_ETHERNET -> {
-                if (len >= 14 + FAST_IP_BYTES && u16(s, off + 12) == 0x0800 && fastIp4(s, off + 14, end, out)) return;
-                ethernet(s, off, end, out);
-            }
-            case LINKTYPE_RAW, DLT_RAW_BSD, DLT_RAW_OPENBSD -> {
-                if (len >= FAST_IP_BYTES && fastIp4(s, off, end, out)) return;
-                ipByVersion(s, off, end, out, DecodeStatus.NOT_IP);
-            }
+            case LINKTYPE_ETHERNET -> ethernet(s, off, end, out);
+            case LINKTYPE_RAW, DLT_RAW_BSD, DLT_RAW_OPENBSD -> ipByVersion(s, off, end, out, DecodeStatus.NOT_IP);
             // Like Wireshark: an IPv4 header with version 6 is read as IPv6 (it happens), but IPv6 is strict.
             case LINKTYPE_IPV4 -> ipByVersion(s, off, end, out, DecodeStatus.BAD_IP_HEADER);
             case LINKTYPE_IPV6 -> ip6(s, off, end, out);
@@ -87,7 +98,8 @@ public final class PacketDecoder {
      * IPv4 without options, not a later fragment, TCP or UDP with the whole header captured.
      * Fills exactly what the general path ({@link #ip4}, {@link #transport}) would; returns
      * false, having written nothing, for anything else so the general path decides.
-     * The caller guarantees {@code end - ip >= FAST_IP_BYTES}.
+     * The caller guarantees {@code end - ip >= FAST_IP_BYTES} and that {@code out}'s other
+     * fields are at their reset values.
      */
     private static boolean fastIp4(MemorySegment s, long ip, long end, DecodedPacket out) {
         long w0 = s.get(I64, ip); // version+IHL, TOS, total length, ID, flags+fragment offset
@@ -121,13 +133,12 @@ public final class PacketDecoder {
         out.dst4 = (int) (w2 >>> 32);
         out.srcPort = (int) (w2 >>> 16) & 0xFFFF;
         out.dstPort = (int) w2 & 0xFFFF;
-        if (proto == DecodedPacket.TCP) {
-            out.tcpSeq = w3 >>> 32;
-            out.tcpAck = w3 & 0xFFFFFFFFL;
-            out.tcpOptionsLength = (int) (w4 >>> 60) * 4 - 20;
-            out.tcpFlags = (int) (w4 >>> 48) & 0xFF;
-            out.tcpWindow = (int) (w4 >>> 32) & 0xFFFF;
-        }
+        // Every field the fast path owns is written, TCP's too for UDP: the caller skips the reset (see DecodedPacket#othersAtReset).
+        out.tcpSeq = w3 >>> 32;
+        out.tcpAck = w3 & 0xFFFFFFFFL;
+        out.tcpOptionsLength = proto == DecodedPacket.TCP ? (int) (w4 >>> 60) * 4 - 20 : 0;
+        out.tcpFlags = (int) (w4 >>> 48) & 0xFF;
+        out.tcpWindow = (int) (w4 >>> 32) & 0xFFFF;
         out.hasTransport = true;
         return true;
     }

@@ -149,6 +149,12 @@ public final class ScanDetector implements AutoCloseable {
             m.set(SlotTable.INT, off + O_DEST, (d | (bit << (2 + 9 * n))) + 1);
             return true;
         }
+        return moveToPool(off, d, bit);
+    }
+
+    /** A fourth distinct position: the inline positions and {@code bit} move into a pooled bitmap. */
+    private boolean moveToPool(long off, int d, int bit) {
+        int n = d & 3;
         long idx = allocateBitmap();
         if (idx < 0) return false;
         long at = idx * BITMAP_BYTES;
@@ -157,7 +163,7 @@ public final class ScanDetector implements AutoCloseable {
             long wo = at + ((b >>> 6) << 3);
             pool.set(SlotTable.LONG, wo, pool.get(SlotTable.LONG, wo) | (1L << (b & 63)));
         }
-        m.set(SlotTable.INT, off + O_DEST, (int) (0x80000000L | idx));
+        table.mem.set(SlotTable.INT, off + O_DEST, (int) (0x80000000L | idx));
         return true;
     }
 
@@ -277,8 +283,13 @@ public final class ScanDetector implements AutoCloseable {
         long h = Addresses.mix(family == 4 ? p.dst4 : p.dst6Hi ^ (p.dst6Lo * 0x9E3779B97F4A7C15L));
         int bit = (int) (h >>> 55); // 9 bits
         if (!setBit(off, bit)) return;
-        if (probes >= config.minDestinations() && (m.get(SlotTable.BYTE, off + O_CLASSES) & STARTED) == 0
-                && estimate(bitsSet(off), probes) >= config.minDestinations()) {
+        if (probes >= config.minDestinations() && (m.get(SlotTable.BYTE, off + O_CLASSES) & STARTED) == 0) maybeStarted(off, probes);
+    }
+
+    /** Out of the per-packet path: reports the campaign once its distinct destinations reach the threshold. */
+    private void maybeStarted(long off, int probes) {
+        var m = table.mem;
+        if (estimate(bitsSet(off), probes) >= config.minDestinations()) {
             m.set(SlotTable.BYTE, off + O_CLASSES, (byte) (m.get(SlotTable.BYTE, off + O_CLASSES) | STARTED));
             events.add(campaign(off, EventState.STARTED));
         }

@@ -152,11 +152,21 @@ public final class CaptureAnalyzer implements AutoCloseable {
             if (pkt.isTcp()) tcpPorts[pkt.dstPort]++;
             else if (pkt.isUdp()) udpPorts[pkt.dstPort]++;
         }
-        long sec = Math.floorDiv(ts, 1_000_000_000L);
+        // A 64-bit division a packet was measurable: only a packet outside the current second divides.
+        if (Long.compareUnsigned(ts - secStartNs, 1_000_000_000L) >= 0) newSecondOf(ts);
+        long sec = curSec;
         scans.observe(pkt, c, fp, sec, keyHash);
         if (c == PacketClass.BACKSCATTER) dos.observeBackscatter(pkt, sec);
         if (sec != lastSec) onNewSecond(sec);
         return c;
+    }
+
+    /** The second of capture time {@link #process} is in, and its first nanosecond. */
+    private long curSec, secStartNs;
+
+    private void newSecondOf(long ts) {
+        curSec = Math.floorDiv(ts, 1_000_000_000L);
+        secStartNs = curSec * 1_000_000_000L;
     }
 
     private void countInterval(PacketRecord r, PacketClass c, DecodedPacket pkt) {

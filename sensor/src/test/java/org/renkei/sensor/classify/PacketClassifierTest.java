@@ -152,4 +152,73 @@ class PacketClassifierTest {
         FingerprintRules bad = new FingerprintRules("x", List.of(new FingerprintRules.Rule("r", null, "sctp", null, null, null, null, null, null, null)), List.of());
         assertThatThrownBy(() -> new PacketClassifier(bad)).hasMessageContaining("protocol must be");
     }
+    /**
+     * The per-field rule tables must pick the same rule as evaluating the rules one by one
+     * in order: random rule sets and packets whose fields are drawn from small pools, so
+     * that rules both match and miss on every field.
+     */
+    @Test
+    void ruleTablesPickTheFirstMatchingRuleLikeAPlainEvaluation() {
+        long seed = Long.getLong("renkei.test.seed", System.nanoTime());
+        java.util.Random r = new java.util.Random(seed);
+        String[] flagSpecs = {null, "SYN", "SYN+ACK", "RST", "FIN+ACK"};
+        int[] ids = {54321, 7, 0};
+        int[] windows = {1024, 65535, 0};
+        int[] options = {0, 4, 20, 40};
+        int matches = 0;
+        for (int set = 0; set < 200; set++) {
+            List<FingerprintRules.Rule> rules = new java.util.ArrayList<>();
+            for (int i = 0, n = 1 + r.nextInt(8); i < n; i++) {
+                rules.add(new FingerprintRules.Rule("r" + i, "", new String[] {null, "tcp", "udp", "icmp", "any"}[r.nextInt(5)],
+                        flagSpecs[r.nextInt(flagSpecs.length)], r.nextInt(4) == 0 ? Boolean.TRUE : null,
+                        switch (r.nextInt(4)) { case 0 -> "masscan"; case 1 -> Integer.toString(ids[r.nextInt(ids.length)]); default -> null; },
+                        r.nextBoolean() ? windows[r.nextInt(windows.length)] : null, r.nextBoolean() ? options[r.nextInt(options.length)] : null,
+                        r.nextBoolean() ? 100 + r.nextInt(156) : null, r.nextInt(3) == 0 ? Boolean.TRUE : null));
+            }
+            PacketClassifier c = new PacketClassifier(new FingerprintRules("t", rules, List.of()));
+            for (int k = 0; k < 500; k++) {
+                DecodedPacket q = new DecodedPacket();
+                q.hasTransport = r.nextInt(10) > 0;
+                q.ipVersion = r.nextInt(4) == 0 ? 6 : 4;
+                q.protocol = new int[] {6, 6, 17, 1, 58}[r.nextInt(5)];
+                q.dst4 = r.nextInt(4);
+                q.dstPort = r.nextInt(3);
+                q.tcpSeq = r.nextInt(3) == 0 ? q.dst4 & 0xFFFFFFFFL : r.nextInt(4);
+                q.ipId = r.nextInt(3) == 0 ? (q.dst4 ^ q.dstPort ^ (int) q.tcpSeq) & 0xFFFF : ids[r.nextInt(ids.length)];
+                q.tcpFlags = r.nextInt(256);
+                q.tcpWindow = windows[r.nextInt(windows.length)];
+                q.tcpOptionsLength = options[r.nextInt(options.length)];
+                q.ttl = r.nextInt(256);
+                PacketClass cls = PacketClass.values()[r.nextInt(PacketClass.values().length)];
+                int expected = -1;
+                for (int i = 0; i < rules.size() && expected < 0; i++) if (plainMatch(rules.get(i), q, cls)) expected = i;
+                assertThat(c.fingerprint(q, cls)).as("seed %d, rules %s", seed, rules).isEqualTo(expected);
+                if (expected >= 0) matches++;
+            }
+        }
+        assertThat(matches).as("packets some rule matched").isGreaterThan(1_000);
+    }
+
+    private static boolean plainMatch(FingerprintRules.Rule rule, DecodedPacket q, PacketClass cls) {
+        if (!q.hasTransport) return false;
+        boolean v4 = q.ipVersion == 4;
+        String proto = rule.protocol() == null ? "any" : rule.protocol();
+        if (proto.equals("tcp") && !q.isTcp() || proto.equals("udp") && !q.isUdp() || proto.equals("icmp") && !q.isIcmp()) return false;
+        if (rule.tcpFlags() != null) {
+            int want = 0;
+            for (String f : rule.tcpFlags().split("\\+")) {
+                want |= switch (f) { case "FIN" -> DecodedPacket.FIN; case "SYN" -> DecodedPacket.SYN; case "RST" -> DecodedPacket.RST; default -> DecodedPacket.ACK; };
+            }
+            int mask = DecodedPacket.FIN | DecodedPacket.SYN | DecodedPacket.RST | DecodedPacket.ACK;
+            if (!q.isTcp() || (q.tcpFlags & mask) != want) return false;
+        }
+        if (Boolean.TRUE.equals(rule.seqEqualsDst()) && !(v4 && q.tcpSeq == (q.dst4 & 0xFFFFFFFFL))) return false;
+        if ("masscan".equals(rule.ipId()) && !(v4 && q.ipId == ((q.dst4 ^ q.dstPort ^ (int) q.tcpSeq) & 0xFFFF))) return false;
+        if (rule.ipId() != null && !"masscan".equals(rule.ipId()) && !(v4 && q.ipId == Integer.parseInt(rule.ipId()))) return false;
+        if (rule.window() != null && q.tcpWindow != rule.window()) return false;
+        if (rule.tcpOptionsLength() != null && q.tcpOptionsLength != rule.tcpOptionsLength()) return false;
+        if (rule.ttlMin() != null && q.ttl < rule.ttlMin()) return false;
+        boolean probe = cls == PacketClass.TCP_SYN_PROBE || cls == PacketClass.UDP_PROBE || cls == PacketClass.ICMP_ECHO_PROBE;
+        return !Boolean.TRUE.equals(rule.probeOnly()) || probe;
+    }
 }

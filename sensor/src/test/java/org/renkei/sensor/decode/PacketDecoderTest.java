@@ -60,6 +60,44 @@ class PacketDecoderTest {
         assertThat(fast).as("packets the fast path could take").isGreaterThan(2_000);
     }
 
+    /**
+     * Consecutive fast-path packets skip the full reset, so a fast-path packet decoded right
+     * after packets that set other fields (IPv6 addresses, ICMP error quotes, a later
+     * fragment, a bad header) must still decode exactly like one decoded into a fresh object.
+     */
+    @Test
+    void fastPathAfterOtherPacketsDecodesLikeAFreshObject() throws IllegalAccessException {
+        PacketBuilder syn = new PacketBuilder().tcp(ip(1, 2, 3, 4), ip(10, 0, 0, 1), 40000, 23, 0x02);
+        PacketBuilder udp = new PacketBuilder().udp(ip(5, 6, 7, 8), ip(10, 0, 0, 2), 53, 5353);
+        PacketBuilder icmpError = new PacketBuilder().icmp(ip(9, 9, 9, 9), ip(10, 0, 0, 3), 3, 1);
+        byte[] ip6 = new byte[14 + 40 + 20];
+        ip6[12] = (byte) 0x86;
+        ip6[13] = (byte) 0xDD;
+        ip6[14] = 0x60;
+        ip6[14 + 5] = 20;
+        ip6[14 + 6] = 6;
+        for (int i = 14 + 8; i < 14 + 40; i++) ip6[i] = (byte) i;
+        ip6[14 + 40 + 12] = 0x50;
+        ip6[14 + 40 + 13] = 0x02;
+        byte[] notIp = new byte[60];
+        notIp[12] = 0x08;
+        notIp[13] = 0x06;
+        byte[][] before = {ip6, icmpError.copy(), notIp, syn.copy(), udp.copy()};
+        for (byte[] first : before) {
+            for (byte[] fastOne : new byte[][] {syn.copy(), udp.copy()}) {
+                decode(first, PacketDecoder.LINKTYPE_ETHERNET);
+                decode(fastOne, PacketDecoder.LINKTYPE_ETHERNET);
+                DecodedPacket fresh = new DecodedPacket();
+                PacketDecoder.decode(MemorySegment.ofArray(fastOne), 0, fastOne.length, PacketDecoder.LINKTYPE_ETHERNET, fresh);
+                for (java.lang.reflect.Field f : DecodedPacket.class.getFields()) {
+                    if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
+                    assertThat(f.get(out)).as("%s after %s", f.getName(), HexFormat.of().formatHex(first)).isEqualTo(f.get(fresh));
+                }
+            }
+        }
+        assertThat(out.isUdp()).isTrue();
+    }
+
     @Test
     void decodesEthernetTcpSyn() {
         PacketBuilder b = new PacketBuilder().tcp(ip(1, 2, 3, 4), ip(10, 0, 0, 1), 40000, 23, 0x02);
