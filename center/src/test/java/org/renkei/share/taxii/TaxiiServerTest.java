@@ -162,6 +162,79 @@ class TaxiiServerTest {
     }
 
     @Test
+    void anOlderVersionArrivingLateIsStoredButDoesNotBecomeTheLatest() {
+        UUID id = UUID.randomUUID();
+        String oid = "indicator--" + id;
+        center.submit("community", bank.token(), envelope(
+                indicator(id, "2026-03-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.31']", Tlp.GREEN)));
+        JsonNode status = center.submit("community", bank.token(), envelope(
+                indicator(id, "2026-02-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.30']", Tlp.GREEN)));
+        assertThat(status.get("success_count").asInt()).isEqualTo(1);
+        JsonNode versions = json(center.get(OBJECTS + oid + "/versions/", bank.token()));
+        assertThat(versions.get("versions")).extracting(JsonNode::asString)
+                .containsExactlyInAnyOrder("2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z");
+        JsonNode last = json(center.get(OBJECTS + "?match[id]=" + oid, bank.token()));
+        assertThat(last.get("objects")).hasSize(1);
+        assertThat(last.get("objects").get(0).get("modified").asString()).isEqualTo("2026-03-01T00:00:00.000Z");
+        // and a newer one still takes over, in the same envelope as another late one
+        center.submit("community", bank.token(), envelope(
+                indicator(id, "2026-01-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.29']", Tlp.GREEN),
+                indicator(id, "2026-04-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.32']", Tlp.GREEN)));
+        assertThat(latestModified(oid)).containsExactly("2026-04-01T00:00:00.000Z");
+        assertThat(json(center.get(OBJECTS + oid + "/versions/", bank.token())).get("versions")).hasSize(4);
+    }
+
+    @Test
+    void twoVersionsOfOneIdInOneEnvelopeAreBothStoredAndTheNewerIsTheLatest() {
+        UUID id = UUID.randomUUID();
+        String oid = "indicator--" + id;
+        // the newer first: arrival order must not decide which is the latest
+        JsonNode status = center.submit("community", bank.token(), envelope(
+                indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN),
+                indicator(id, "2026-05-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.40']", Tlp.GREEN),
+                indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN)));
+        assertThat(status.get("success_count").asInt()).isEqualTo(3);
+        assertThat(status.get("failure_count").asInt()).isZero();
+        assertThat(json(center.get(OBJECTS + oid + "/versions/", bank.token())).get("versions")).extracting(JsonNode::asString)
+                .containsExactlyInAnyOrder("2026-05-01T00:00:00.000Z", "2026-05-02T00:00:00.000Z");
+        assertThat(latestModified(oid)).containsExactly("2026-05-02T00:00:00.000Z");
+        // a third version of the id: the stored latest is replaced, exactly one row is the latest
+        center.submit("community", bank.token(), envelope(
+                indicator(id, "2026-05-03T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.42']", Tlp.GREEN)));
+        assertThat(latestModified(oid)).containsExactly("2026-05-03T00:00:00.000Z");
+    }
+
+    @Test
+    void anObjectDeletedAndSubmittedAgainIsStoredAgainAsTheLatest() {
+        UUID id = UUID.randomUUID();
+        String oid = "indicator--" + id;
+        ObjectNode v1 = indicator(id, "2026-06-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.51']", Tlp.GREEN);
+        ObjectNode v2 = indicator(id, "2026-06-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.51']", Tlp.GREEN);
+        center.submit("community", bank.token(), envelope(v1, v2));
+        assertThat(center.delete(OBJECTS + oid + "/", bank.token()).statusCode()).isEqualTo(200);
+        assertThat(center.get(OBJECTS + oid + "/", bank.token()).statusCode()).isEqualTo(404);
+        // its corroboration sources outlive it: the resubmission must not trip over them
+        JsonNode status = center.submit("community", bank.token(), envelope(v1));
+        assertThat(status.get("success_count").asInt()).isEqualTo(1);
+        assertThat(status.get("failure_count").asInt()).isZero();
+        assertThat(latestModified(oid)).containsExactly("2026-06-01T00:00:00.000Z");
+        // deleting only the newest version makes the one before it the latest again
+        center.submit("community", bank.token(), envelope(v2));
+        assertThat(latestModified(oid)).containsExactly("2026-06-02T00:00:00.000Z");
+        assertThat(center.delete(OBJECTS + oid + "/?match[version]=2026-06-02T00:00:00.000Z", bank.token()).statusCode())
+                .isEqualTo(200);
+        assertThat(latestModified(oid)).containsExactly("2026-06-01T00:00:00.000Z");
+    }
+
+    /** The modified of every version of the id that match[version]=last serves (exactly one, if all is well). */
+    static List<String> latestModified(String oid) {
+        JsonNode objects = json(center.get(OBJECTS + "?match[id]=" + oid + "&match[version]=last", bank.token())).get("objects");
+        List<String> out = new ArrayList<>();
+        objects.forEach(o -> out.add(o.get("modified").asString()));
+        return out;
+    }
+
+    @Test
     void aRevokedObjectTakesNoNewVersion() {
         UUID id = UUID.randomUUID();
         ObjectNode revoked = indicator(id, "2026-02-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.91']", Tlp.GREEN)
@@ -223,7 +296,8 @@ class TaxiiServerTest {
         }
         List<String> seen = new ArrayList<>();
         String next = null;
-        String lastAdded = "";
+        // compared as instants: as text "…595Z" sorts after "…595001Z"
+        java.time.Instant lastAdded = java.time.Instant.MIN;
         int pages = 0;
         do {
             var r = center.get(OBJECTS + "?match[type]=" + type + "&limit=100" + (next == null ? "" : "&next=" + next),
@@ -232,8 +306,8 @@ class TaxiiServerTest {
             JsonNode page = json(r);
             assertThat(page.get("objects").size()).isLessThanOrEqualTo(50); // the server's max page size
             String first = r.headers().firstValue("X-TAXII-Date-Added-First").orElseThrow();
-            assertThat(first).isGreaterThan(lastAdded);
-            lastAdded = r.headers().firstValue("X-TAXII-Date-Added-Last").orElseThrow();
+            assertThat(java.time.Instant.parse(first)).isAfter(lastAdded);
+            lastAdded = java.time.Instant.parse(r.headers().firstValue("X-TAXII-Date-Added-Last").orElseThrow());
             page.get("objects").forEach(o -> seen.add(o.get("id").asString()));
             next = page.get("more").asBoolean() ? page.get("next").asString() : null;
             pages++;
