@@ -88,6 +88,12 @@ public final class MemberDirectory {
     /** Removes a member that has shared nothing; one that has is kept, so nothing accepted is lost. */
     public void delete(UUID id) {
         jdbi.useTransaction(h -> {
+            // the row lock waits for an ingest batch storing this member's objects (it holds KEY SHARE on
+            // the row) and keeps new batches from storing any until this commits; they find it gone
+            if (h.createQuery("select 1 from member where id = :id for update").bind("id", id).mapTo(Integer.class)
+                    .findOne().isEmpty()) {
+                throw notFound(id);
+            }
             Member m = load(h, id).orElseThrow(() -> notFound(id));
             if (m.type() == MemberType.CENTER) {
                 // center members sign merged and anonymised content and hold the staff tokens

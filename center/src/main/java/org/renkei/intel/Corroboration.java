@@ -2,7 +2,9 @@ package org.renkei.intel;
 
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -124,8 +126,12 @@ final class Corroboration {
      * merged center objects to store as new versions, with their TLP.
      *
      * @param sightings sighting sources whose {@code key} holds the sighted object's id
+     * @param fresh     none of the sources' objects is stored: their rows are COPYed straight into
+     *                  the table (a source left by a deleted object makes that fail; then they take the
+     *                  way that skips known sources)
      */
-    static List<Merged> record(Handle h, List<Source> reports, List<Source> sightings, String centerIdentity, Instant now) {
+    static List<Merged> record(Handle h, List<Source> reports, List<Source> sightings, String centerIdentity, Instant now,
+                               boolean fresh) {
         List<Source> all = new ArrayList<>(reports);
         if (!sightings.isEmpty()) {
             Map<String, String> keyOfObject = new HashMap<>();
@@ -146,23 +152,21 @@ final class Corroboration {
         if (all.isEmpty()) {
             return List.of();
         }
-        // COPY into a scratch table, then one insert that skips sources already known
-        // (binary COPY: bound arrays are text-encoded and parsed back, see BinaryCopy)
-        h.execute("""
-                create temp table if not exists corroboration_source_stage
-                  (key text, member_id uuid, object_id text, kind text, tlp smallint) on commit delete rows""");
-        BinaryCopy rows = new BinaryCopy();
-        for (Source s : all) {
-            rows.row(5).text(s.key()).uuid(s.member()).text(s.objectId()).text(s.kind()).int2(s.tlp());
+        if (!fresh || !copyNew(h, all)) {
+            // COPY into a scratch table, then one insert that skips sources already known
+            // (binary COPY: bound arrays are text-encoded and parsed back, see BinaryCopy)
+            h.execute("""
+                    create temp table if not exists corroboration_source_stage
+                      (key text, member_id uuid, object_id text, kind text, tlp smallint) on commit delete rows""");
+            try {
+                rows(all).copyIn(h.getConnection(), "copy corroboration_source_stage from stdin (format binary)");
+            } catch (SQLException e) {
+                throw new StoreException("could not record corroboration sources", e);
+            }
+            h.execute("""
+                    insert into corroboration_source (key, member_id, object_id, kind, tlp)
+                    select key, member_id, object_id, kind, tlp from corroboration_source_stage on conflict do nothing""");
         }
-        try {
-            rows.copyIn(h.getConnection(), "copy corroboration_source_stage from stdin (format binary)");
-        } catch (SQLException e) {
-            throw new StoreException("could not record corroboration sources", e);
-        }
-        h.execute("""
-                insert into corroboration_source (key, member_id, object_id, kind, tlp)
-                select key, member_id, object_id, kind, tlp from corroboration_source_stage on conflict do nothing""");
         // shareable sources (CLEAR/GREEN) of the touched keys, one row per member
         record Row(String key, double weight, int tlp) {
         }
@@ -194,6 +198,43 @@ final class Corroboration {
                     members.size(), AccessPolicy.fromCode(tlp))));
         }
         return out;
+    }
+
+    private static BinaryCopy rows(Collection<Source> sources) {
+        BinaryCopy rows = new BinaryCopy();
+        for (Source s : sources) {
+            rows.row(5).text(s.key()).uuid(s.member()).text(s.objectId()).text(s.kind()).int2(s.tlp());
+        }
+        return rows;
+    }
+
+    /**
+     * COPYs sources of objects not stored before straight into the table, each (key, member, object)
+     * once; false (and nothing written) if one is known all the same, as a deleted object's are.
+     */
+    private static boolean copyNew(Handle h, List<Source> all) {
+        Map<List<Object>, Source> unique = new LinkedHashMap<>();
+        for (Source s : all) {
+            unique.putIfAbsent(List.of(s.key(), s.member(), s.objectId()), s);
+        }
+        Connection c = h.getConnection();
+        try {
+            Savepoint before = c.setSavepoint();
+            try {
+                rows(unique.values()).copyIn(c, "copy corroboration_source (key, member_id, object_id, kind, tlp) "
+                        + "from stdin (format binary)");
+                c.releaseSavepoint(before);
+                return true;
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                c.rollback(before);
+                return false;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not record corroboration sources", e);
+        }
     }
 
     /** A merged center object to store. */

@@ -2,7 +2,6 @@ package org.renkei.intel;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -239,18 +238,18 @@ public final class Ingestor implements AutoCloseable {
     }
 
     private void write(List<Job> batch) {
-        List<StoredObject> inserted = new ArrayList<>();
         try {
             storeVersion.write(jdbi, h -> {
                 long last = h.createQuery("select last_us from date_added_clock for update").mapTo(Long.class).one();
-                Set<String> ids = new HashSet<>();
+                Map<UUID, List<SubmissionStatus.Entry>> refused = new HashMap<>();
+                List<Job> accepted = refuseDeletedSubmitters(h, batch, refused);
+                Map<String, Stored> stored = stored(h, accepted.stream().flatMap(j -> j.objects().stream())
+                        .map(Prepared::id).distinct().toArray(String[]::new));
+                accepted = refuseUpdatesOfRevoked(accepted, stored, refused);
                 List<Corroboration.Source> reports = new ArrayList<>();
                 List<Corroboration.Source> sightings = new ArrayList<>();
-                Map<UUID, List<SubmissionStatus.Entry>> refused = new HashMap<>();
-                List<Job> accepted = refuseUpdatesOfRevoked(h, batch, refused);
                 for (Job job : accepted) {
                     for (Prepared o : job.objects()) {
-                        ids.add(o.id());
                         if (o.key() != null) {
                             reports.add(new Corroboration.Source(o.key(), job.submitter().memberId(), o.id(), "report", o.tlp()));
                         }
@@ -260,57 +259,24 @@ public final class Ingestor implements AutoCloseable {
                         }
                     }
                 }
+                // a source names the object that reports it: when none of the batch's ids is stored,
+                // none of its sources can be known already (but see Corroboration.record)
                 List<Prepared> merged = new ArrayList<>();
-                for (Corroboration.Merged m : Corroboration.record(h, reports, sightings, centerIdentity, Instant.now())) {
+                for (Corroboration.Merged m : Corroboration.record(h, reports, sightings, centerIdentity, Instant.now(),
+                        stored.isEmpty())) {
                     ObjectChecks.Result r = checks.check(StixObject.of(m.object()));
                     merged.add(new Prepared(m.id(), r.versionUs(), "indicator", "2.1", m.tlp(), false,
                             json.writeValueAsString(m.object()), null, r.version(), null, null));
-                    ids.add(m.id());
                 }
                 List<Job> jobs = new ArrayList<>(accepted);
                 if (!merged.isEmpty()) {
+                    stored.putAll(stored(h, merged.stream().map(Prepared::id).distinct().toArray(String[]::new)));
                     jobs.add(new Job(null, centerPrincipal, false, new Submission(centerPrincipal,
                             "corroboration", org.renkei.access.Audience.NONE, false, t -> null), merged));
                 }
-                last = insert(h, jobs, last, inserted);
-                // rows go in as the latest version; only where a newer version exists (an update, or
-                // an older version arriving late) is a row flipped, found through the primary key.
-                // Rewriting every new row instead doubled the write load and slowed as the store grew.
-                h.createUpdate("""
-                        update stix_object o set is_latest = false
-                        where o.id = any(:ids) and o.is_latest
-                          and exists (select 1 from stix_object n where n.id = o.id and n.version_us > o.version_us)""")
-                        .bind("ids", ids.toArray(String[]::new)).execute();
+                last = insert(h, jobs, last, stored);
                 h.createUpdate("update date_added_clock set last_us = :last").bind("last", last).execute();
-                List<UUID> allStored = new ArrayList<>();
-                for (Job job : accepted) {
-                    if (job.statusId() == null) {
-                        continue;
-                    }
-                    List<SubmissionStatus.Entry> no = refused.get(job.statusId());
-                    if (no == null) {
-                        allStored.add(job.statusId());
-                        continue;
-                    }
-                    List<SubmissionStatus.Entry> ok = job.objects().stream()
-                            .map(o -> new SubmissionStatus.Entry(o.id(), o.version(), null)).toList();
-                    h.createUpdate("""
-                            update submission_status set status = 'complete', success_count = success_count + :n,
-                              failure_count = failure_count + :f, pending_count = 0, accepted = :ok,
-                              failures = (failures::jsonb || :no::jsonb)::text
-                            where id = :id""")
-                            .bind("n", ok.size()).bind("f", no.size())
-                            .bind("ok", SubmissionStatus.entriesJson(ok)).bind("no", SubmissionStatus.entriesJson(no))
-                            .bind("id", job.statusId()).execute();
-                }
-                if (!allStored.isEmpty()) {
-                    // every accepted object stored: its entries (already in "accepted") are the successes
-                    h.createUpdate("""
-                            update submission_status set status = 'complete', success_count = success_count + pending_count,
-                              pending_count = 0
-                            where id = any(:ids)""")
-                            .bind("ids", allStored.toArray(UUID[]::new)).execute();
-                }
+                completeStatuses(h, accepted, refused);
                 return last;
             });
         } catch (RuntimeException e) {
@@ -321,34 +287,112 @@ public final class Ingestor implements AutoCloseable {
         }
     }
 
+    /** Marks the jobs' statuses complete: every accepted object stored, the refused ones failed. */
+    private static void completeStatuses(Handle h, List<Job> accepted, Map<UUID, List<SubmissionStatus.Entry>> refused) {
+        List<UUID> allStored = new ArrayList<>();
+        for (Job job : accepted) {
+            if (job.statusId() == null) {
+                continue;
+            }
+            List<SubmissionStatus.Entry> no = refused.get(job.statusId());
+            if (no == null) {
+                allStored.add(job.statusId());
+                continue;
+            }
+            List<SubmissionStatus.Entry> ok = job.objects().stream()
+                    .map(o -> new SubmissionStatus.Entry(o.id(), o.version(), null)).toList();
+            h.createUpdate("""
+                    update submission_status set status = 'complete', success_count = success_count + :n,
+                      failure_count = failure_count + :f, pending_count = 0, accepted = :ok,
+                      failures = (failures::jsonb || :no::jsonb)::text
+                    where id = :id""")
+                    .bind("n", ok.size()).bind("f", no.size())
+                    .bind("ok", SubmissionStatus.entriesJson(ok)).bind("no", SubmissionStatus.entriesJson(no))
+                    .bind("id", job.statusId()).execute();
+        }
+        if (!allStored.isEmpty()) {
+            // every accepted object stored: its entries (already in "accepted") are the successes
+            h.createUpdate("""
+                    update submission_status set status = 'complete', success_count = success_count + pending_count,
+                      pending_count = 0
+                    where id = any(:ids)""")
+                    .bind("ids", allStored.toArray(UUID[]::new)).execute();
+        }
+    }
+
+    /**
+     * What the store holds of an id: its newest version, and its oldest revoked version
+     * ({@link Long#MAX_VALUE} when none is revoked).
+     */
+    record Stored(long newestUs, long revokedUs) {
+    }
+
+    /**
+     * One query for the stored state of every id of a batch (ids not stored are absent). Under the
+     * clock lock this is exact: every writer of stix_object, deletes included, holds that lock.
+     */
+    private static Map<String, Stored> stored(Handle h, String[] ids) {
+        Map<String, Stored> out = new HashMap<>();
+        if (ids.length == 0) {
+            return out;
+        }
+        h.createQuery("""
+                select id, max(version_us), coalesce(min(version_us) filter (where revoked), 9223372036854775807)
+                from stix_object where id = any(:ids) group by id""")
+                .bind("ids", ids)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), new Stored(rs.getLong(2), rs.getLong(3))))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /**
+     * The submitting members' rows are locked (KEY SHARE) for the transaction: a member cannot be
+     * deleted while its objects are being stored ({@code MemberDirectory.delete} locks the row for
+     * update and then finds them), and one deleted while its batch waited in the queue is gone here,
+     * so its objects are refused instead of stored without a member. (This lock replaces the foreign
+     * key stix_object.submitter, which checked the same thing once per row.)
+     */
+    private static List<Job> refuseDeletedSubmitters(Handle h, List<Job> batch, Map<UUID, List<SubmissionStatus.Entry>> refused) {
+        UUID[] submitters = batch.stream().map(j -> j.submitter().memberId()).distinct().toArray(UUID[]::new);
+        Set<UUID> present = new HashSet<>(h.createQuery("select id from member where id = any(:ids) for key share")
+                .bind("ids", submitters).mapTo(UUID.class).list());
+        if (present.size() == submitters.length) {
+            return batch;
+        }
+        List<Job> out = new ArrayList<>();
+        for (Job job : batch) {
+            if (present.contains(job.submitter().memberId())) {
+                out.add(job);
+                continue;
+            }
+            List<SubmissionStatus.Entry> no = refused.computeIfAbsent(job.statusId(), k -> new ArrayList<>());
+            for (Prepared o : job.objects()) {
+                no.add(new SubmissionStatus.Entry(o.id(), o.version(),
+                        "the submitting member was removed before this object was stored; it was not stored"));
+            }
+            out.add(new Job(job.statusId(), job.submitter(), job.anonymous(), job.submission(), List.of()));
+        }
+        return out;
+    }
+
     /**
      * A revoked object is final (STIX 2.1, 3.6): a later version of an object whose stored
      * version is revoked is refused. Returns the jobs without those objects and puts the
      * refusals, by status id, into {@code refused}.
      */
-    private static List<Job> refuseUpdatesOfRevoked(Handle h, List<Job> batch, Map<UUID, List<SubmissionStatus.Entry>> refused) {
-        // Most stores hold no revoked object at all: the partial index says so at once, and the
-        // batch's 20,000 ids need not be sent and looked up (a tenth of the database's time).
-        if (!h.createQuery("select exists (select 1 from stix_object where revoked)").mapTo(Boolean.class).one()) {
-            return batch;
-        }
-        String[] ids = batch.stream().flatMap(j -> j.objects().stream()).map(Prepared::id).distinct().toArray(String[]::new);
-        Map<String, Long> revokedAt = new HashMap<>();
-        h.createQuery("select id, min(version_us) from stix_object where id = any(:ids) and revoked group by id")
-                .bind("ids", ids)
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                .forEach(e -> revokedAt.put(e.getKey(), e.getValue()));
-        if (revokedAt.isEmpty()) {
+    private static List<Job> refuseUpdatesOfRevoked(List<Job> batch, Map<String, Stored> stored,
+                                                    Map<UUID, List<SubmissionStatus.Entry>> refused) {
+        if (stored.values().stream().allMatch(s -> s.revokedUs() == Long.MAX_VALUE)) {
             return batch;
         }
         List<Job> out = new ArrayList<>();
         for (Job job : batch) {
             List<Prepared> keep = new ArrayList<>();
             for (Prepared o : job.objects()) {
-                Long at = revokedAt.get(o.id());
-                if (at != null && o.versionUs() > at) {
+                Stored s = stored.get(o.id());
+                if (s != null && o.versionUs() > s.revokedUs()) {
                     refused.computeIfAbsent(job.statusId(), k -> new ArrayList<>()).add(new SubmissionStatus.Entry(o.id(),
-                            o.version(), "this object was revoked at version " + Timestamps.format(at)
+                            o.version(), "this object was revoked at version " + Timestamps.format(s.revokedUs())
                             + "; a revoked object cannot get new versions (STIX 2.1 section 3.6)"));
                 } else {
                     keep.add(o);
@@ -363,70 +407,78 @@ public final class Ingestor implements AutoCloseable {
             + "submitter, anonymous, recipient_members, recipient_sectors, recipient_groups, revoked, is_latest, body, original";
 
     /**
-     * Stores the jobs' objects with one binary COPY (see {@link BinaryCopy}); when some version
-     * is stored already, through a per-session scratch table and an insert that skips those
-     * (a resubmission is idempotent). The new versions go to {@code inserted} for publishing.
-     * Returns the last date_added handed out.
+     * Stores the jobs' objects with one binary COPY (see {@link BinaryCopy}), each row with its final
+     * {@code is_latest}: the newest version of its id, counting what is {@code stored}. Only the stored
+     * rows that stop being the newest are updated. When some version may be stored already (an id's
+     * version not newer than its stored newest), the rows go through a per-session scratch table and an
+     * insert that skips those (a resubmission is idempotent). Returns the last date_added handed out.
      */
-    private static long insert(Handle h, List<Job> jobs, long last, List<StoredObject> inserted) {
-        BinaryCopy rows = new BinaryCopy();
-        Map<String, Integer> byKey = new HashMap<>();
-        List<StoredObject> staged = new ArrayList<>();
-        long now = Timestamps.nowMicros();
+    private static long insert(Handle h, List<Job> jobs, long last, Map<String, Stored> stored) {
+        // a version twice in one batch: the first is stored, the other is a resubmission
+        record Row(Job job, Prepared o) {
+        }
+        Map<String, Row> rows = new java.util.LinkedHashMap<>();
+        Map<String, Long> newestIncoming = new HashMap<>();
         for (Job job : jobs) {
-            var to = job.submission().recipients();
-            List<String> sectors = to.sectors().stream().map(Sector::wire).toList();
-            UUID submitter = job.submitter().memberId();
             for (Prepared o : job.objects()) {
-                // a version twice in one batch: the first is stored, the other is a resubmission
-                if (byKey.putIfAbsent(o.id() + "\u0000" + o.versionUs(), staged.size()) != null) {
-                    continue;
+                if (rows.putIfAbsent(o.id() + "\u0000" + o.versionUs(), new Row(job, o)) == null) {
+                    newestIncoming.merge(o.id(), o.versionUs(), Math::max);
                 }
-                last = Math.max(now, last + 1);
-                rows.row(15).text(o.id()).int8(o.versionUs()).int8(last).text(o.type()).text(o.specVersion())
-                        .int2(o.tlp()).uuid(submitter).bool(job.anonymous())
-                        .uuidArray(to.members()).textArray(sectors).uuidArray(to.groups())
-                        .bool(o.revoked()).bool(true).text(o.body()).text(o.original());
-                staged.add(new StoredObject(o.id(), o.versionUs(), last, o.type(), o.specVersion(),
-                        AccessPolicy.fromCode(o.tlp()), submitter, job.anonymous(), to, o.revoked(), o.body()));
             }
         }
-        if (staged.isEmpty()) {
+        if (rows.isEmpty()) {
             return last;
         }
-        // Nearly always every version is new: COPY straight into the table (a sixth less database
-        // time than through the scratch table). A version already stored makes that COPY fail on the
-        // primary key; then it is undone to the savepoint and the batch goes the idempotent way.
+        boolean mayBeStored = false;
+        List<String> flipIds = new ArrayList<>();
+        List<Long> flipVersions = new ArrayList<>();
+        for (var e : newestIncoming.entrySet()) {
+            Stored s = stored.get(e.getKey());
+            if (s != null && e.getValue() > s.newestUs()) {
+                flipIds.add(e.getKey());
+                flipVersions.add(s.newestUs());
+            }
+        }
+        BinaryCopy copy = new BinaryCopy();
+        long now = Timestamps.nowMicros();
+        for (Row row : rows.values()) {
+            Prepared o = row.o();
+            Job job = row.job();
+            Stored s = stored.get(o.id());
+            if (s != null && o.versionUs() <= s.newestUs()) {
+                mayBeStored = true;
+            }
+            boolean latest = o.versionUs() == newestIncoming.get(o.id()) && (s == null || o.versionUs() > s.newestUs());
+            var to = job.submission().recipients();
+            last = Math.max(now, last + 1);
+            copy.row(15).text(o.id()).int8(o.versionUs()).int8(last).text(o.type()).text(o.specVersion())
+                    .int2(o.tlp()).uuid(job.submitter().memberId()).bool(job.anonymous())
+                    .uuidArray(to.members()).textArray(to.sectors().stream().map(Sector::wire).toList())
+                    .uuidArray(to.groups())
+                    .bool(o.revoked()).bool(latest).text(o.body()).text(o.original());
+        }
+        if (!flipIds.isEmpty()) {
+            h.createUpdate("""
+                    update stix_object o set is_latest = false
+                    from unnest(cast(:ids as text[]), cast(:versions as bigint[])) as old(id, version_us)
+                    where o.id = old.id and o.version_us = old.version_us""")
+                    .bind("ids", flipIds.toArray(String[]::new)).bind("versions", flipVersions.toArray(Long[]::new))
+                    .execute();
+        }
         Connection c = h.getConnection();
         try {
-            Savepoint before = c.setSavepoint();
-            try {
-                rows.copyIn(c, "copy stix_object (" + STIX_OBJECT_COLUMNS + ") from stdin (format binary)");
-                c.releaseSavepoint(before);
-                inserted.addAll(staged);
+            if (!mayBeStored) {
+                // nearly always: every version is new, so COPY straight into the table
+                copy.copyIn(c, "copy stix_object (" + STIX_OBJECT_COLUMNS + ") from stdin (format binary)");
                 return last;
-            } catch (SQLException e) {
-                if (!"23505".equals(e.getSQLState())) {
-                    throw e;
-                }
-                c.rollback(before);
             }
             h.execute("create temp table if not exists stix_object_stage (like stix_object) on commit delete rows");
-            rows.copyIn(c, "copy stix_object_stage (" + STIX_OBJECT_COLUMNS + ") from stdin (format binary)");
+            copy.copyIn(c, "copy stix_object_stage (" + STIX_OBJECT_COLUMNS + ") from stdin (format binary)");
         } catch (SQLException e) {
             throw new StoreException("could not store the batch: " + e.getMessage(), e);
         }
-        h.createQuery("""
-                insert into stix_object (id, version_us, date_added_us, type, spec_version, tlp, submitter, anonymous,
-                  recipient_members, recipient_sectors, recipient_groups, revoked, is_latest, body, original)
-                select id, version_us, date_added_us, type, spec_version, tlp, submitter, anonymous,
-                  recipient_members, recipient_sectors, recipient_groups, revoked, is_latest, body, original
-                from stix_object_stage
-                on conflict (id, version_us) do nothing
-                returning id, version_us""")
-                .map((r, ctx) -> r.getString(1) + "\u0000" + r.getLong(2))
-                // what was new (not a resubmitted version): publish it, with what we already hold
-                .forEach(key -> inserted.add(staged.get(byKey.get(key))));
+        h.execute("insert into stix_object (" + STIX_OBJECT_COLUMNS + ") select " + STIX_OBJECT_COLUMNS
+                + " from stix_object_stage on conflict (id, version_us) do nothing");
         return last;
     }
 

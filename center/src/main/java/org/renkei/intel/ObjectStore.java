@@ -66,6 +66,9 @@ public final class ObjectStore {
     public int delete(String id, Set<Long> versionsUs) {
         int[] deleted = {0};
         version.write(jdbi, h -> {
+            // the clock lock first, as the ingest writer takes it: the writer reads what is stored under
+            // it and must not find rows that a delete is removing (nor wait for their row locks)
+            long before = h.createQuery("select last_us from date_added_clock for update").mapTo(Long.class).one();
             int n = versionsUs.isEmpty()
                     ? h.createUpdate("delete from stix_object where id = :id").bind("id", id).execute()
                     : h.createUpdate("delete from stix_object where id = :id and version_us = any(:v)")
@@ -77,9 +80,11 @@ public final class ObjectStore {
                     .bind("id", id).execute();
             deleted[0] = n;
             // advance the store's version so that cached pages holding the object go stale
-            return n == 0 ? Long.MIN_VALUE
-                    : h.createQuery("update date_added_clock set last_us = last_us + 1 returning last_us")
-                    .mapTo(Long.class).one();
+            if (n == 0) {
+                return Long.MIN_VALUE;
+            }
+            h.createUpdate("update date_added_clock set last_us = :v").bind("v", before + 1).execute();
+            return before + 1;
         });
         return deleted[0];
     }

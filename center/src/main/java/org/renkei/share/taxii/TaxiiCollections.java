@@ -139,7 +139,7 @@ final class TaxiiCollections {
         return new TaxiiCollection("sector-" + s.wire(), "Sector: " + s.wire(),
                 "Content addressed to the " + s.wire() + " sector. Any member may post here; the sector's members read it.",
                 read, p.isCommunityMember(),
-                new Scope("o.recipient_sectors @> array[cast(:scope_sector as text)]", Map.of("scope_sector", s.wire())),
+                new Scope("o.recipient_sectors <> '{}' and o.recipient_sectors @> array[cast(:scope_sector as text)]", Map.of("scope_sector", s.wire())),
                 ReadPath.BULK, Audience.ofSector(s), ANY_TLP);
     }
 
@@ -147,7 +147,7 @@ final class TaxiiCollections {
         return new TaxiiCollection("group-" + g.id(), "Group: " + g.name(),
                 g.description() == null ? "Content addressed to the sharing group " + g.name() + "." : g.description(),
                 true, true,
-                new Scope("o.recipient_groups @> array[cast(:scope_group as uuid)]", Map.of("scope_group", g.id())),
+                new Scope("o.recipient_groups <> '{}' and o.recipient_groups @> array[cast(:scope_group as uuid)]", Map.of("scope_group", g.id())),
                 ReadPath.BULK, Audience.ofGroup(g.id()), ANY_TLP);
     }
 
@@ -157,7 +157,7 @@ final class TaxiiCollections {
                 "What " + name + " submitted and what was addressed to it alone. "
                         + (own ? "Posting here shares with the center only." : "Posting here addresses the member."),
                 true, true,
-                new Scope("(o.submitter = cast(:scope_member as uuid) or o.recipient_members @> array[cast(:scope_member as uuid)])",
+                new Scope("(o.submitter = cast(:scope_member as uuid) or (o.recipient_members <> '{}' and o.recipient_members @> array[cast(:scope_member as uuid)]))",
                         Map.of("scope_member", member)),
                 ReadPath.DIRECT, own ? Audience.NONE : Audience.ofMember(member), ANY_TLP);
     }
