@@ -26,6 +26,7 @@ import org.renkei.share.taxii.TaxiiApi;
 import org.renkei.store.Database;
 import org.renkei.store.DatabaseSettings;
 import org.renkei.store.EmbeddedPostgresServer;
+import org.renkei.store.EmbeddedPostgresSettings;
 import org.renkei.web.CenterHttpServer;
 
 /**
@@ -82,7 +83,7 @@ public final class Center implements AutoCloseable {
                 var dir = cfg.dataDir().resolve("postgres").toAbsolutePath().normalize();
                 progress.accept("starting the embedded PostgreSQL in " + dir + " (port "
                         + cfg.get("db.embedded-port") + ")...");
-                embedded = EmbeddedPostgresServer.start(dir, cfg.integer("db.embedded-port"));
+                embedded = EmbeddedPostgresServer.start(embeddedSettings(cfg, dir));
                 db = Database.open(embedded);
             } else {
                 progress.accept("connecting to " + cfg.dbUrl() + "...");
@@ -101,6 +102,17 @@ public final class Center implements AutoCloseable {
                 embedded.close();
             }
             throw e;
+        }
+    }
+
+    /** The embedded store's settings from {@code db.embedded-*}. */
+    static EmbeddedPostgresSettings embeddedSettings(CenterConfig cfg, java.nio.file.Path dir) {
+        try {
+            return EmbeddedPostgresSettings.of(dir).withPort(cfg.integer("db.embedded-port"))
+                    .withDataChecksums(cfg.bool("db.embedded-checksums"))
+                    .withServerSettings(EmbeddedPostgresSettings.parseServerSettings(cfg.get("db.embedded-settings")));
+        } catch (IllegalArgumentException e) {
+            throw new org.renkei.InputException("db.embedded-settings", e.getMessage());
         }
     }
 

@@ -30,6 +30,8 @@ public record CenterConfig(Map<String, String> values) {
         d.put("db.user", null);
         d.put("db.password", null);
         d.put("db.embedded-port", "5433");
+        d.put("db.embedded-checksums", "true");
+        d.put("db.embedded-settings", null);
         d.put("center.name", "Renkei Center");
         d.put("taxii.title", "Renkei");
         d.put("taxii.contact", null);
@@ -99,6 +101,17 @@ public record CenterConfig(Map<String, String> values) {
             throw new InputException(key, "'" + s + "' is not a whole number (set it in renkei.properties or "
                     + envName(key) + ")");
         }
+    }
+
+    /** true/on/yes or false/off/no. */
+    public boolean bool(String key) {
+        String s = values.get(key);
+        return switch (s == null ? "" : s.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes" -> true;
+            case "false", "off", "no" -> false;
+            default -> throw new InputException(key, "'" + s + "' is not true or false (set it in renkei.properties or "
+                    + envName(key) + ")");
+        };
     }
 
     public long longValue(String key) {

@@ -93,7 +93,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
             int port = settings.port() == 0 ? freePort() : checkPortFree(settings.port());
             if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
-                initialise(binaries, prefix, dataDir, logFile);
+                initialise(binaries, prefix, dataDir, logFile, settings.dataChecksums());
                 checkDataDir(dataDir);
             }
             Process process = launch(binaries, prefix, settings, port, logFile);
@@ -191,7 +191,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     // ---- start-up steps -------------------------------------------------------------------------
 
-    private static void initialise(PostgresBinaries binaries, LaunchPrefix prefix, Path dataDir, Path logFile)
+    private static void initialise(PostgresBinaries binaries, LaunchPrefix prefix, Path dataDir, Path logFile,
+            boolean dataChecksums)
             throws IOException {
         if (Files.isDirectory(dataDir)) {
             try (var entries = Files.list(dataDir)) {
@@ -206,7 +207,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         PostgresBinaries.deleteTree(staging);
         List<String> command = prefix.command(List.of(binaries.initdb().toString(),
                 "--pgdata=" + staging, "--username=" + USER, "--auth=trust", "--encoding=UTF8", "--locale=C",
-                "--no-instructions"));
+                "--no-instructions",
+                // checksums let PostgreSQL notice a page the disk corrupted instead of serving it; they
+                // cost some CPU per page read from and written to the OS (see README, Configuration)
+                dataChecksums ? "--data-checksums" : "--no-data-checksums"));
         long began = System.nanoTime();
         Process initdb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
@@ -367,7 +371,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 // Renkei's time is UTC everywhere; the log too, so it lines up with ours
                 "-c", "TimeZone=UTC", "-c", "log_timezone=UTC",
                 "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "full_page_writes=on"));
-        for (Map.Entry<String, String> setting : settings.serverSettings().entrySet()) {
+        var serverSettings = EmbeddedPostgresSettings.defaultServerSettings();
+        serverSettings.putAll(settings.serverSettings());
+        for (Map.Entry<String, String> setting : serverSettings.entrySet()) {
             program.add("-c");
             program.add(setting.getKey() + "=" + setting.getValue());
         }

@@ -34,6 +34,25 @@ class CenterConfigTest {
     }
 
     @Test
+    void embeddedStoreSettingsComeFromTheDbEmbeddedKeys() {
+        Path dir = Path.of("data", "postgres");
+        var defaults = Center.embeddedSettings(CenterConfig.defaultsOnly(), dir);
+        assertThat(defaults.dataChecksums()).isTrue();
+        assertThat(defaults.port()).isEqualTo(5433);
+        assertThat(defaults.serverSettings()).isEmpty();
+        CenterConfig c = CenterConfig.load(null, Map.of("RENKEI_DB_EMBEDDED_CHECKSUMS", "off",
+                "RENKEI_DB_EMBEDDED_SETTINGS", "work_mem=64MB, max_wal_size=8GB"));
+        var s = Center.embeddedSettings(c, dir);
+        assertThat(s.dataChecksums()).isFalse();
+        assertThat(s.serverSettings()).containsExactly(Map.entry("work_mem", "64MB"), Map.entry("max_wal_size", "8GB"));
+        assertThatThrownBy(() -> Center.embeddedSettings(c.with("db.embedded-checksums", "maybe"), dir))
+                .isInstanceOf(InputException.class).hasMessageContaining("db.embedded-checksums").hasMessageContaining("maybe");
+        assertThatThrownBy(() -> Center.embeddedSettings(c.with("db.embedded-settings", "fsync=off"), dir))
+                .isInstanceOf(InputException.class).hasMessageContaining("db.embedded-settings")
+                .hasMessageContaining("fsync");
+    }
+
+    @Test
     void unknownKeysAndBadNumbersAreNamed(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("renkei.properties");
         Files.writeString(file, "server.prot=9000\n");

@@ -54,6 +54,30 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
+    void runsWithRareCheckpointsSizedSharedBuffersChecksumsAndTheExtraSettingsWhichWin() throws Exception {
+        var settings = EmbeddedPostgresSettings.of(temp.resolve("pg")).withPort(0)
+                .withServerSettings(EmbeddedPostgresSettings.parseServerSettings("work_mem=7MB,checkpoint_timeout=20min"));
+        try (var server = EmbeddedPostgresServer.start(settings)) {
+            assertThat(query(server, "SHOW max_wal_size")).isEqualTo("4GB");
+            assertThat(query(server, "SHOW checkpoint_timeout")).isEqualTo("20min");
+            assertThat(query(server, "SHOW work_mem")).isEqualTo("7MB");
+            assertThat(query(server, "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'"))
+                    .isEqualTo(EmbeddedPostgresSettings.defaultServerSettings().get("shared_buffers").replace("MB", ""));
+            assertThat(query(server, "SHOW data_checksums")).isEqualTo("on");
+            assertThat(query(server, "SHOW fsync")).isEqualTo("on");
+            assertThat(query(server, "SHOW synchronous_commit")).isEqualTo("on");
+        }
+    }
+
+    @Test
+    void dataChecksumsCanBeLeftOffAtInitdb() throws Exception {
+        var settings = EmbeddedPostgresSettings.of(temp.resolve("pg")).withPort(0).withDataChecksums(false);
+        try (var server = EmbeddedPostgresServer.start(settings)) {
+            assertThat(query(server, "SHOW data_checksums")).isEqualTo("off");
+        }
+    }
+
+    @Test
     void keepsCommittedDataAcrossACleanRestartOnTheSamePort() throws Exception {
         int port = freePort();
         Path dataDir = temp.resolve("pg");
