@@ -185,6 +185,14 @@ public final class ScanDetector implements AutoCloseable {
         }
     }
 
+    /**
+     * Sizes the (empty) table for about {@code keys} entries at once, its pages faulted in on a
+     * background thread: see {@code SlotTable.reserve}. The bound still applies.
+     */
+    public void reserve(long keys) {
+        table.reserve(keys);
+    }
+
     /** Number of darknet addresses monitored, for coverage; 0 leaves coverage at 0. */
     public void darknetSize(long addresses) {
         this.darknetSize = addresses;
@@ -397,13 +405,18 @@ public final class ScanDetector implements AutoCloseable {
             sweep(Long.MAX_VALUE / 4);
             return;
         }
-        lastSweepSec = Long.MAX_VALUE / 4;
-        oldestLast = Long.MAX_VALUE;
         for (long i = 0; i < cap; i++) {
             if (!table.used(i)) continue;
             long off = table.slotOffset(i);
             if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
         }
+        clearAll();
+    }
+
+    /** End of input after the ENDED events: the table and the pool start over empty. */
+    private void clearAll() {
+        lastSweepSec = Long.MAX_VALUE / 4;
+        oldestLast = Long.MAX_VALUE;
         table.clear();
         poolArena.close();
         poolArena = Arena.ofShared();
@@ -430,14 +443,39 @@ public final class ScanDetector implements AutoCloseable {
      * capture of two million sources.)
      */
     public ActivitySummary collectActivity(int limit) {
+        return collectActivity(limit, -1, false);
+    }
+
+    /**
+     * {@link #collectActivity(int)} with an estimate of the distinct sources (e.g. from a
+     * HyperLogLog; -1 if unknown), so that the grouping table starts at its final size instead
+     * of doubling its way there (each doubling rehashes every source grouped so far).
+     */
+    public ActivitySummary collectActivity(int limit, long expectedSources) {
+        return collectActivity(limit, expectedSources, false);
+    }
+
+    /**
+     * End of input with the last activity: {@link #collectActivity(int, long)} and then
+     * {@link #finish()} in two walks of the table instead of three (the second walk of the
+     * collection also ends every entry). Events, records and the table afterwards are the same.
+     */
+    public ActivitySummary collectActivityAndFinish(int limit, long expectedSources) {
+        return collectActivity(limit, expectedSources, true);
+    }
+
+    private ActivitySummary collectActivity(int limit, long expectedSources, boolean finish) {
         var m = table.mem;
         long cap = table.capacity();
         long totalPackets = 0, totalBytes = 0;
         long active = activeEntries;
         activeEntries = 0;
-        // Bounded by the active entries, but starts small and grows: a source often has several
-        // entries (one per port), and a table pre-sized for every entry was half a GB of page faults.
-        try (SlotTable counts = new SlotTable(Math.max(16, active), 32, Math.min((long) (active / 0.7) + 16, 1L << 17))) {
+        // Bounded by the active entries. Without an estimate of the sources it starts small and
+        // grows: a source often has several entries (one per port), and a table pre-sized for every
+        // entry was half a GB of page faults.
+        long initial = expectedSources >= 0 ? (long) (Math.min(active, expectedSources + expectedSources / 16 + 16) / 0.7) + 16
+                : Math.min((long) (active / 0.7) + 16, 1L << 17);
+        try (SlotTable counts = new SlotTable(Math.max(16, active), 32, initial)) {
             for (long i = 0; i < cap; i++) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
@@ -459,16 +497,26 @@ public final class ScanDetector implements AutoCloseable {
                     sources.mem.set(SlotTable.INT, so + S_FIRST, -1); // unsigned maximum: the first entry's start replaces it
                     sources.mem.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
                 }
+                // An entry can reach the threshold only with that many probes, or with a nearly full bitmap
+                // (which takes as many probes as bits): skips the estimate for the many small entries.
+                int endedMinProbes = Math.min(config.minDestinations(), BITMAP_BITS * 95 / 100);
                 for (long i = 0; i < cap; i++) {
                     if (!table.used(i)) continue;
                     long off = table.slotOffset(i);
                     int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
-                    if (ivPackets == 0) continue;
-                    long so = sources.find(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
-                    if (so >= 0) addToSource(sources.mem, so, off, ivPackets);
-                    m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
-                    m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+                    if (ivPackets != 0) {
+                        if (n > 0 && chosen.length > 0) {
+                            long so = sources.find(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+                            if (so >= 0) addToSource(sources.mem, so, off, ivPackets);
+                        }
+                        m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
+                        m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+                    }
+                    if (finish && m.get(SlotTable.INT, off + O_PROBES) >= endedMinProbes && estimateAt(off) >= config.minDestinations()) {
+                        events.add(campaign(off, EventState.ENDED));
+                    }
                 }
+                if (finish) clearAll();
                 List<SourceActivity> top = new ArrayList<>(chosen.length);
                 for (long i = 0; i < sources.capacity(); i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
                 top.sort(BY_PACKETS.thenComparing(SourceActivity::source));
