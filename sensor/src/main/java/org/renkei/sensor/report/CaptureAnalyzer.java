@@ -585,7 +585,10 @@ public final class CaptureAnalyzer implements AutoCloseable {
         }
         List<SourceActivity> top = topSources.values().stream().sorted(Comparator.comparingLong(SourceActivity::packets).reversed()
                 .thenComparing(SourceActivity::source)).limit(config.topN()).toList();
-        campaigns.sort(Comparator.comparing(ScanCampaign::start).thenComparing(ScanCampaign::source));
+        // Protocol and port too, so that campaigns of one source starting in the same second keep one
+        // order whatever the order the table held them in.
+        campaigns.sort(Comparator.comparing(ScanCampaign::start).thenComparing(ScanCampaign::source).thenComparing(ScanCampaign::protocol)
+                .thenComparing(ScanCampaign::port, Comparator.nullsFirst(Comparator.naturalOrder())));
         attacks.sort(Comparator.comparing(DosAttack::start).thenComparing(DosAttack::victim));
         return new AnalysisReport(List.copyOf(files), packets, bytes,
                 packets == 0 ? null : instant(firstNs), packets == 0 ? null : instant(lastNs),
