@@ -82,16 +82,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream err = System.err;
-        PacketClassifier classifier;
-        try {
-            classifier = rules == null ? PacketClassifier.builtIn() : new PacketClassifier(FingerprintRules.load(rules));
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("analyze: " + e.getMessage());
-            return 2;
-        }
         CaptureAnalyzer.Config config = new CaptureAnalyzer.Config(
                 new ScanDetector.Config(scanMinDestinations, scanExpiry, maxEntries), DosDetector.Config.defaults(), darknetSize, top);
-        int failures = 0;
         long totalBytes = 0;
         for (String f : files) {
             if (!f.equals("-")) {
@@ -102,10 +94,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 }
             }
         }
+        // First, so that the table's pages are faulted in while the rules load.
+        long expectedPackets = CaptureAnalyzer.expectedPackets(totalBytes);
+        CaptureAnalyzer.prepare(config, expectedPackets);
+        PacketClassifier classifier;
+        try {
+            classifier = rules == null ? PacketClassifier.builtIn() : new PacketClassifier(FingerprintRules.load(rules));
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("analyze: " + e.getMessage());
+            return 2;
+        }
+        int failures = 0;
         Progress bar = new Progress(err, totalBytes, progress && System.console() != null && totalBytes > (64L << 20));
         AnalysisReport report;
         try (CaptureAnalyzer analyzer = new CaptureAnalyzer(config, classifier)) {
-            analyzer.expectPackets(CaptureAnalyzer.expectedPackets(totalBytes));
+            analyzer.expectPackets(expectedPackets);
             for (String f : files) {
                 try (CaptureReader reader = f.equals("-") ? CaptureReader.open(System.in, "stdin") : CaptureReader.open(Path.of(f))) {
                     bar.startFile(reader);

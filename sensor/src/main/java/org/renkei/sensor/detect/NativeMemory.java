@@ -81,6 +81,30 @@ final class NativeMemory {
         return p;
     }
 
+    /** Memory allocated and being faulted in ahead of its table: see {@code SlotTable.prepare}. */
+    record Prepared(Arena arena, MemorySegment segment, Prefault prefault) {
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<Prepared> PREPARED = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Allocates {@code bytes} and starts pre-faulting them for a later {@link #takePrepared} (replaces an unclaimed one). */
+    static void prepare(long bytes) {
+        Arena arena = Arena.ofShared();
+        MemorySegment segment = allocate(arena, bytes);
+        Prepared old = PREPARED.getAndSet(new Prepared(arena, segment, prefault(segment)));
+        if (old != null) {
+            old.prefault().stop();
+            old.arena().close();
+        }
+    }
+
+    /** The prepared memory if it is {@code bytes} long (it is then the caller's), else null. */
+    static Prepared takePrepared(long bytes) {
+        Prepared p = PREPARED.get();
+        if (p == null || p.segment().byteSize() != bytes || !PREPARED.compareAndSet(p, null)) return null;
+        return p;
+    }
+
     /** {@code -Drenkei.sensor.prefault=false} leaves page faults to the first access. */
     private static final boolean PREFAULT = !"false".equals(System.getProperty("renkei.sensor.prefault"));
 

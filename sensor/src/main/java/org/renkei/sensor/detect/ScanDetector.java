@@ -193,6 +193,14 @@ public final class ScanDetector implements AutoCloseable {
         table.reserve(keys);
     }
 
+    /**
+     * Before a detector with this configuration exists: starts allocating and faulting in the
+     * memory its {@link #reserve reserve(keys)} will take (see {@code SlotTable.prepare}).
+     */
+    public static void prepare(Config config, long keys) {
+        SlotTable.prepare(config.maxEntries(), SLOT, keys);
+    }
+
     /** Number of darknet addresses monitored, for coverage; 0 leaves coverage at 0. */
     public void darknetSize(long addresses) {
         this.darknetSize = addresses;

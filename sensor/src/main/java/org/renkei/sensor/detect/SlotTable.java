@@ -67,11 +67,40 @@ final class SlotTable implements AutoCloseable {
      */
     void reserve(long entries) {
         if (size != 0) return;
-        long want = Math.min(maxCapacity, Long.highestOneBit(Math.max(16, (long) Math.ceil(Math.min(entries, maxEntries) / 0.7)) * 2 - 1));
+        long want = capacityFor(maxCapacity, maxEntries, entries);
         if (want <= capacity) return;
         release();
-        allocate(want);
-        prefault = NativeMemory.prefault(mem);
+        NativeMemory.Prepared ready = NativeMemory.takePrepared(want << slotShift);
+        if (ready == null) {
+            allocate(want);
+            prefault = NativeMemory.prefault(mem);
+        } else {
+            capacity = want;
+            mask = want - 1;
+            arena = ready.arena();
+            mem = ready.segment();
+            prefault = ready.prefault();
+            tags = new byte[Math.toIntExact(want)];
+        }
+    }
+
+    private static long capacityFor(long maxCapacity, long maxEntries, long entries) {
+        return Math.min(maxCapacity, Long.highestOneBit(Math.max(16, (long) Math.ceil(Math.min(entries, maxEntries) / 0.7)) * 2 - 1));
+    }
+
+    /**
+     * Before the table exists: allocates the memory a {@code new SlotTable(maxEntries, slotSize)}
+     * would take in {@link #reserve reserve(entries)}, and starts faulting it in, so that a
+     * caller with set-up work ahead (loading rules, JIT warm-up) gives the pre-fault a head start:
+     * once packets flow, the table's random accesses reach every page within milliseconds, and a
+     * page not yet faulted in is zeroed on the packet thread. The next matching {@code reserve}
+     * in this process takes it over.
+     */
+    static void prepare(long maxEntries, int slotSize, long entries) {
+        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / 0.7)) * 2 - 1);
+        long bounded = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
+        long want = capacityFor(maxCap, bounded, entries);
+        if (want > (1L << 12)) NativeMemory.prepare(want * slotSize);
     }
 
     /** The background pre-fault of {@link #mem}, if {@link #reserve} started one. */

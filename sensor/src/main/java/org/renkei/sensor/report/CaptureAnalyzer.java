@@ -126,6 +126,15 @@ public final class CaptureAnalyzer implements AutoCloseable {
         if (packets > 0) scans.reserve(packets);
     }
 
+    /**
+     * Call as early as possible when an analyzer with this configuration will be given
+     * {@link #expectPackets expectPackets(packets)}: its table's memory starts being faulted in on a
+     * background thread while the caller is still setting up (e.g. loading the rules).
+     */
+    public static void prepare(Config config, long packets) {
+        if (packets > 0) ScanDetector.prepare(config.scan(), packets);
+    }
+
     /** The decoded form of the packet processed last. */
     public DecodedPacket lastPacket() {
         return last;
