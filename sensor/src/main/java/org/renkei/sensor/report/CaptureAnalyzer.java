@@ -153,6 +153,19 @@ public final class CaptureAnalyzer implements AutoCloseable {
     private DecodedPacket last = pkt;
 
     private PacketClass process(PacketRecord r, DecodedPacket pkt, long keyHash) {
+        PacketClass c = classifier.classify(pkt);
+        if (c == PacketClass.UNDECODED) return process(r, pkt, keyHash, c, -1, 0, 0);
+        int fp = classifier.fingerprint(pkt, c);
+        if (pkt.ipVersion == 4) return process(r, pkt, keyHash, c, fp, DistinctCounter.hashInt(pkt.src4), DistinctCounter.hashInt(pkt.dst4));
+        return process(r, pkt, keyHash, c, fp, DistinctCounter.hash128(pkt.src6Hi, pkt.src6Lo), DistinctCounter.hash128(pkt.dst6Hi, pkt.dst6Lo));
+    }
+
+    /**
+     * The rest of {@link #process(PacketRecord, DecodedPacket, long)} once the packet's class,
+     * fingerprint and source and destination hashes (for the distinct counters) are known: pure
+     * functions of the packet, which the decode thread computes ahead.
+     */
+    private PacketClass process(PacketRecord r, DecodedPacket pkt, long keyHash, PacketClass c, int fp, long srcHash, long dstHash) {
         last = pkt;
         packets++;
         bytes += r.originalLength;
@@ -162,23 +175,15 @@ public final class CaptureAnalyzer implements AutoCloseable {
         if (r.linkType != lastLinkType) countLinkType(r.linkType);
         lastLinkTypeCount++;
         statusCounts[pkt.status.ordinal()]++;
-        PacketClass c = classifier.classify(pkt);
         classCounts[c.ordinal()]++;
         if (live) countInterval(r, c, pkt);
         if (c == PacketClass.UNDECODED) return c;
         protocolCounts[pkt.protocol]++;
-        if (pkt.ipVersion == 4) {
-            destinations.addInt(pkt.dst4);
-            sources.addInt(pkt.src4);
-        } else {
-            destinations.add128(pkt.dst6Hi, pkt.dst6Lo);
-            sources.add128(pkt.src6Hi, pkt.src6Lo);
-        }
-        int fp = classifier.fingerprint(pkt, c);
+        destinations.addHash(dstHash);
+        sources.addHash(srcHash);
         if (fp >= 0) {
             fingerprintPackets[fp]++;
-            if (pkt.ipVersion == 4) fingerprintSources[fp].addInt(pkt.src4);
-            else fingerprintSources[fp].add128(pkt.src6Hi, pkt.src6Lo);
+            fingerprintSources[fp].addHash(srcHash);
         }
         if (pkt.hasTransport) {
             if (pkt.isTcp()) tcpPorts[pkt.dstPort]++;
@@ -429,6 +434,9 @@ public final class CaptureAnalyzer implements AutoCloseable {
         private final PacketRecord[][] records = new PacketRecord[BATCHES][BATCH];
         private final DecodedPacket[][] decoded = new DecodedPacket[BATCHES][BATCH];
         private final long[][] hashes = new long[BATCHES][BATCH];
+        private final PacketClass[][] classes = new PacketClass[BATCHES][BATCH];
+        private final int[][] fingerprints = new int[BATCHES][BATCH];
+        private final long[][] srcHashes = new long[BATCHES][BATCH], dstHashes = new long[BATCHES][BATCH];
         private final int[] counts = new int[BATCHES];
         /** Batches published by the decoder, and released by the consumer. */
         private final java.util.concurrent.atomic.AtomicLong produced = new java.util.concurrent.atomic.AtomicLong(),
@@ -464,10 +472,30 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     PacketRecord[] rs = records[b];
                     DecodedPacket[] ds = decoded[b];
                     long[] hs = hashes[b];
+                    PacketClass[] cs = classes[b];
+                    int[] fs = fingerprints[b];
+                    long[] srcs = srcHashes[b], dsts = dstHashes[b];
                     k = 0;
                     while (k < BATCH && reader.next(rs[k])) {
-                        PacketDecoder.decode(rs[k], ds[k]);
-                        hs[k] = scans.keyHash(ds[k]);
+                        DecodedPacket d = ds[k];
+                        PacketDecoder.decode(rs[k], d);
+                        hs[k] = scans.keyHash(d);
+                        // Classifying, fingerprinting and hashing for the distinct counters read only the
+                        // packet (and the immutable rule tables): done here, off the consumer's path.
+                        PacketClass c = classifier.classify(d);
+                        cs[k] = c;
+                        if (c == PacketClass.UNDECODED) {
+                            fs[k] = -1;
+                        } else {
+                            fs[k] = classifier.fingerprint(d, c);
+                            if (d.ipVersion == 4) {
+                                srcs[k] = DistinctCounter.hashInt(d.src4);
+                                dsts[k] = DistinctCounter.hashInt(d.dst4);
+                            } else {
+                                srcs[k] = DistinctCounter.hash128(d.src6Hi, d.src6Lo);
+                                dsts[k] = DistinctCounter.hash128(d.dst6Hi, d.dst6Lo);
+                            }
+                        }
                         k++;
                     }
                     counts[b] = k;
@@ -497,10 +525,13 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     PacketRecord[] rs = records[b];
                     DecodedPacket[] ds = decoded[b];
                     long[] hs = hashes[b];
+                    PacketClass[] cs = classes[b];
+                    int[] fs = fingerprints[b];
+                    long[] srcs = srcHashes[b], dsts = dstHashes[b];
                     for (int g = 0; g < k; g += GROUP) {
                         int end = Math.min(k, g + GROUP);
                         for (int i = g; i < end; i++) scans.touch(hs[i]);
-                        for (int i = g; i < end; i++) process(rs[i], ds[i], hs[i]);
+                        for (int i = g; i < end; i++) process(rs[i], ds[i], hs[i], cs[i], fs[i], srcs[i], dsts[i]);
                     }
                     n += k;
                     done = k < BATCH;
