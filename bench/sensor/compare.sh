@@ -45,7 +45,9 @@ JAR=$(ls "$ROOT"/sensor/target/renkei-sensor-*.jar | grep -v -e sources -e tests
 CP="$JAR:$(cat "$ROOT/sensor/target/run.classpath")"
 # The sensor allocates almost nothing on the heap (state is off-heap), so the serial collector
 # spares starting a pool of GC threads.
-JVM=("$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC)
+# Transparent huge pages for the heap: the scan table's tag array is read at random per packet.
+# (The same options as ./renkei uses for analyze.)
+JVM=("$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:+UseTransparentHugePages)
 MAIN=org.renkei.sensor.cli.SensorMain
 synth() { # packets, file
   [ -f "$2" ] || "${JVM[@]}" -cp "$CP" "$MAIN" synth --out "$2" --syn-workload "$1" --sources "$SOURCES" >/dev/null 2>&1

@@ -67,19 +67,23 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "Show a progress line on a terminal for inputs over 64 MiB (default on).")
     boolean progress;
 
+    @Option(names = "--decode-thread", negatable = true,
+            description = {"Read and decode on a second thread while this one classifies and detects (same report).",
+                    "Default: on for memory-mapped files over 1 MiB when the machine has 2 or more cores."})
+    Boolean decodeThread;
+
+    /** Files smaller than this are read on one thread by default: starting a second one would not pay. */
+    static final long DECODE_THREAD_MIN_BYTES = 1L << 20;
+
+    static boolean useDecodeThread(Boolean option, long fileBytes, int cores) {
+        return option != null ? option : fileBytes > DECODE_THREAD_MIN_BYTES && cores >= 2;
+    }
+
     @Override
     public Integer call() {
         PrintStream err = System.err;
-        PacketClassifier classifier;
-        try {
-            classifier = rules == null ? PacketClassifier.builtIn() : new PacketClassifier(FingerprintRules.load(rules));
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("analyze: " + e.getMessage());
-            return 2;
-        }
         CaptureAnalyzer.Config config = new CaptureAnalyzer.Config(
                 new ScanDetector.Config(scanMinDestinations, scanExpiry, maxEntries), DosDetector.Config.defaults(), darknetSize, top);
-        int failures = 0;
         long totalBytes = 0;
         for (String f : files) {
             if (!f.equals("-")) {
@@ -90,13 +94,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 }
             }
         }
+        // First, so that the table's pages are faulted in while the rules load.
+        long expectedPackets = CaptureAnalyzer.expectedPackets(totalBytes);
+        CaptureAnalyzer.prepare(config, expectedPackets);
+        PacketClassifier classifier;
+        try {
+            classifier = rules == null ? PacketClassifier.builtIn() : new PacketClassifier(FingerprintRules.load(rules));
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("analyze: " + e.getMessage());
+            return 2;
+        }
+        int failures = 0;
         Progress bar = new Progress(err, totalBytes, progress && System.console() != null && totalBytes > (64L << 20));
         AnalysisReport report;
         try (CaptureAnalyzer analyzer = new CaptureAnalyzer(config, classifier)) {
+            analyzer.expectPackets(expectedPackets);
             for (String f : files) {
                 try (CaptureReader reader = f.equals("-") ? CaptureReader.open(System.in, "stdin") : CaptureReader.open(Path.of(f))) {
                     bar.startFile(reader);
-                    analyzer.readAll(reader, f, () -> bar.update(analyzer.packets()));
+                    analyzer.readAll(reader, f, () -> bar.update(analyzer.packets()),
+                            useDecodeThread(decodeThread, reader.sizeIfKnown(), Runtime.getRuntime().availableProcessors()));
                     bar.endFile(reader);
                 } catch (NoSuchFileException e) {
                     failures++;

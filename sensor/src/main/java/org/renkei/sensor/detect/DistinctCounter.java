@@ -22,11 +22,21 @@ public final class DistinctCounter {
     }
 
     public void addInt(int v) {
-        addHash(Addresses.mix(v & 0xFFFFFFFFL));
+        addHash(hashInt(v));
     }
 
     public void add128(long hi, long lo) {
-        addHash(Addresses.mix(hi ^ Addresses.mix(lo)));
+        addHash(hash128(hi, lo));
+    }
+
+    /** The hash {@link #addInt} adds, for a caller that computes it elsewhere (e.g. on another thread). */
+    public static long hashInt(int v) {
+        return Addresses.mix(v & 0xFFFFFFFFL);
+    }
+
+    /** The hash {@link #add128} adds. */
+    public static long hash128(long hi, long lo) {
+        return Addresses.mix(hi ^ Addresses.mix(lo));
     }
 
     public long estimate() {

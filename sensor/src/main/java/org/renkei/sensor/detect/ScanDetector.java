@@ -185,6 +185,22 @@ public final class ScanDetector implements AutoCloseable {
         }
     }
 
+    /**
+     * Sizes the (empty) table for about {@code keys} entries at once, its pages faulted in on a
+     * background thread: see {@code SlotTable.reserve}. The bound still applies.
+     */
+    public void reserve(long keys) {
+        table.reserve(keys);
+    }
+
+    /**
+     * Before a detector with this configuration exists: starts allocating and faulting in the
+     * memory its {@link #reserve reserve(keys)} will take (see {@code SlotTable.prepare}).
+     */
+    public static void prepare(Config config, long keys) {
+        SlotTable.prepare(config.maxEntries(), SLOT, keys);
+    }
+
     /** Number of darknet addresses monitored, for coverage; 0 leaves coverage at 0. */
     public void darknetSize(long addresses) {
         this.darknetSize = addresses;
@@ -397,13 +413,18 @@ public final class ScanDetector implements AutoCloseable {
             sweep(Long.MAX_VALUE / 4);
             return;
         }
-        lastSweepSec = Long.MAX_VALUE / 4;
-        oldestLast = Long.MAX_VALUE;
         for (long i = 0; i < cap; i++) {
             if (!table.used(i)) continue;
             long off = table.slotOffset(i);
             if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
         }
+        clearAll();
+    }
+
+    /** End of input after the ENDED events: the table and the pool start over empty. */
+    private void clearAll() {
+        lastSweepSec = Long.MAX_VALUE / 4;
+        oldestLast = Long.MAX_VALUE;
         table.clear();
         poolArena.close();
         poolArena = Arena.ofShared();
@@ -430,25 +451,45 @@ public final class ScanDetector implements AutoCloseable {
      * capture of two million sources.)
      */
     public ActivitySummary collectActivity(int limit) {
+        return collectActivity(limit, -1L);
+    }
+
+    /**
+     * {@link #collectActivity(int)} with an estimate of the distinct sources (e.g. from a
+     * HyperLogLog; -1 if unknown), so that the grouping table starts at its final size instead
+     * of doubling its way there (each doubling rehashes every source grouped so far).
+     */
+    public ActivitySummary collectActivity(int limit, long expectedSources) {
         var m = table.mem;
         long cap = table.capacity();
         long totalPackets = 0, totalBytes = 0;
         long active = activeEntries;
         activeEntries = 0;
-        // Bounded by the active entries, but starts small and grows: a source often has several
-        // entries (one per port), and a table pre-sized for every entry was half a GB of page faults.
-        try (SlotTable counts = new SlotTable(Math.max(16, active), 32, Math.min((long) (active / 0.7) + 16, 1L << 17))) {
+        // Bounded by the active entries. Without an estimate of the sources it starts small and
+        // grows: a source often has several entries (one per port), and a table pre-sized for every
+        // entry was half a GB of page faults.
+        long initial = expectedSources >= 0 ? (long) (Math.min(active, expectedSources + expectedSources / 16 + 16) / 0.7) + 16
+                : Math.min((long) (active / 0.7) + 16, 1L << 17);
+        try (SlotTable counts = new SlotTable(Math.max(16, active), 32, initial)) {
+            // Entries are grouped by source in batches: their sources' slots in the counting table are
+            // touched first so that those cache misses overlap (as in the packet loop), then counted.
+            long[] batchOff = new long[GROUP_BATCH], batchHash = new long[GROUP_BATCH];
+            int k = 0;
             for (long i = 0; i < cap; i++) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
                 int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
                 if (ivPackets == 0) continue;
-                long co = counts.findOrInsert(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
-                if (co < 0) continue; // cannot happen: sized for every active entry
-                counts.mem.set(SlotTable.LONG, co + C_PACKETS, counts.mem.get(SlotTable.LONG, co + C_PACKETS) + ivPackets);
+                batchOff[k] = off;
+                batchHash[k] = SlotTable.hash(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
                 totalPackets += ivPackets;
                 totalBytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
+                if (++k == GROUP_BATCH) {
+                    countBatch(counts, batchOff, batchHash, k);
+                    k = 0;
+                }
             }
+            countBatch(counts, batchOff, batchHash, k);
             long n = counts.size();
             long[] chosen = busiest(counts, (int) Math.min(limit, n));
             try (SlotTable sources = new SlotTable(Math.max(16, chosen.length), 256, (long) (chosen.length / 0.7) + 16)) {
@@ -463,11 +504,14 @@ public final class ScanDetector implements AutoCloseable {
                     if (!table.used(i)) continue;
                     long off = table.slotOffset(i);
                     int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
-                    if (ivPackets == 0) continue;
-                    long so = sources.find(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
-                    if (so >= 0) addToSource(sources.mem, so, off, ivPackets);
-                    m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
-                    m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+                    if (ivPackets != 0) {
+                        if (n > 0 && chosen.length > 0) {
+                            long so = sources.find(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+                            if (so >= 0) addToSource(sources.mem, so, off, ivPackets);
+                        }
+                        m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
+                        m.set(SlotTable.INT, off + O_IV_BYTES, 0);
+                    }
                 }
                 List<SourceActivity> top = new ArrayList<>(chosen.length);
                 for (long i = 0; i < sources.capacity(); i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
@@ -477,13 +521,108 @@ public final class ScanDetector implements AutoCloseable {
         }
     }
 
+    /**
+     * End of input with the last activity: {@link #collectActivity(int, long)} and then
+     * {@link #finish()} in two walks of the table instead of three (the second walk of the
+     * collection also ends every entry). Events, records and the table afterwards are the same.
+     */
+    public ActivitySummary collectActivityAndFinish(int limit, long expectedSources) {
+        var m = table.mem;
+        long cap = table.capacity();
+        long totalPackets = 0, totalBytes = 0;
+        long active = activeEntries;
+        activeEntries = 0;
+        long initial = expectedSources >= 0 ? (long) (Math.min(active, expectedSources + expectedSources / 16 + 16) / 0.7) + 16
+                : Math.min((long) (active / 0.7) + 16, 1L << 17);
+        // An entry can reach the threshold only with that many probes, or with a nearly full bitmap
+        // (which takes as many probes as bits): skips the estimate for the many small entries.
+        int endedMinProbes = Math.min(config.minDestinations(), BITMAP_BITS * 95 / 100);
+        int firstEvent = events.size();
+        // One walk instead of two: each source's entries are chained (next[slot] = the source's next
+        // entry, slot index + 1; the counting slot holds the first), so the chosen sources' details
+        // come from following their chains. Walking backwards leaves each chain in table order,
+        // the order in which the two-walk collection adds entries (it decides which 16 ports a source
+        // with more lists); the ENDED events, found backwards, are reversed into table order.
+        int[] next = active == 0 ? new int[0] : new int[Math.toIntExact(cap)];
+        try (SlotTable counts = new SlotTable(Math.max(16, active), 32, initial)) {
+            long[] batchOff = new long[GROUP_BATCH], batchHash = new long[GROUP_BATCH];
+            int k = 0;
+            for (long i = cap - 1; i >= 0; i--) {
+                if (!table.used(i)) continue;
+                long off = table.slotOffset(i);
+                if (m.get(SlotTable.INT, off + O_PROBES) >= endedMinProbes && estimateAt(off) >= config.minDestinations()) {
+                    events.add(campaign(off, EventState.ENDED));
+                }
+                int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
+                if (ivPackets == 0) continue;
+                batchOff[k] = off;
+                batchHash[k] = SlotTable.hash(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+                totalPackets += ivPackets;
+                totalBytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
+                if (++k == GROUP_BATCH) {
+                    countBatch(counts, batchOff, batchHash, k, next);
+                    k = 0;
+                }
+            }
+            countBatch(counts, batchOff, batchHash, k, next);
+            java.util.Collections.reverse(events.subList(firstEvent, events.size()));
+            long n = counts.size();
+            long[] chosen = busiest(counts, (int) Math.min(limit, n));
+            List<SourceActivity> top = new ArrayList<>(chosen.length);
+            try (SlotTable sources = new SlotTable(Math.max(16, chosen.length), 256, (long) (chosen.length / 0.7) + 16)) {
+                var cm = counts.mem;
+                for (long ci : chosen) {
+                    long co = counts.slotOffset(ci);
+                    long so = sources.findOrInsert(cm.get(SlotTable.LONG, co), cm.get(SlotTable.LONG, co + 8), cm.get(SlotTable.INT, co + 16));
+                    sources.mem.set(SlotTable.INT, so + S_FIRST, -1); // unsigned maximum: the first entry's start replaces it
+                    sources.mem.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
+                    for (int e = cm.get(SlotTable.INT, co + C_HEAD); e != 0; e = next[e - 1]) {
+                        long off = table.slotOffset(e - 1);
+                        addToSource(sources.mem, so, off, m.get(SlotTable.INT, off + O_IV_PACKETS));
+                    }
+                }
+                for (long i = 0; i < sources.capacity(); i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
+            }
+            clearAll();
+            top.sort(BY_PACKETS.thenComparing(SourceActivity::source));
+            return new ActivitySummary(n, totalPackets, totalBytes, top);
+        }
+    }
+
+    private static final int GROUP_BATCH = 16;
+
+    /** Adds the interval packets of the entries at {@code offs} to their sources' counts. */
+    private void countBatch(SlotTable counts, long[] offs, long[] hashes, int k) {
+        countBatch(counts, offs, hashes, k, null);
+    }
+
+    /** ... and with {@code next}, chains each entry to its source's (see {@link #collectActivityAndFinish}). */
+    private void countBatch(SlotTable counts, long[] offs, long[] hashes, int k, int[] next) {
+        var m = table.mem;
+        for (int j = 0; j < k; j++) touched += counts.touch(hashes[j]);
+        for (int j = 0; j < k; j++) {
+            long off = offs[j];
+            long co = counts.findOrInsert(hashes[j], m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+            if (co < 0) continue; // cannot happen: sized for every active entry
+            counts.mem.set(SlotTable.LONG, co + C_PACKETS, counts.mem.get(SlotTable.LONG, co + C_PACKETS) + m.get(SlotTable.INT, off + O_IV_PACKETS));
+            if (next != null) {
+                int slot = (int) (off / SLOT);
+                next[slot] = counts.mem.get(SlotTable.INT, co + C_HEAD);
+                counts.mem.set(SlotTable.INT, co + C_HEAD, slot + 1);
+            }
+        }
+    }
+
     /** Offset of the interval packet count in the counting table's 32-byte slots. */
     private static final int C_PACKETS = 24;
+    /** Offset of the first entry's slot index + 1 in a counting slot (collectActivityAndFinish). */
+    private static final int C_HEAD = 20;
 
     /**
-     * Slot indexes of the {@code k} sources of {@code counts} with the most packets: a
-     * bounded min-heap of (packets, index), so picking ten sources among millions costs one
-     * comparison per source rather than a sort.
+     * Slot indexes of the {@code k} sources of {@code counts} with the most packets, ties going
+     * to the source whose text sorts first (the report's own order), so the choice does not
+     * depend on where the sources sit in the table: a bounded min-heap of (packets, index), so
+     * picking ten sources among millions costs one comparison per source rather than a sort.
      */
     private static long[] busiest(SlotTable counts, int k) {
         long[] packets = new long[k];
@@ -494,20 +633,20 @@ public final class ScanDetector implements AutoCloseable {
             long pk = counts.mem.get(SlotTable.LONG, counts.slotOffset(i) + C_PACKETS);
             if (size < k) { // sift up
                 int j = size++;
-                while (j > 0 && packets[(j - 1) / 2] > pk) {
+                while (j > 0 && worse(counts, pk, i, packets[(j - 1) / 2], index[(j - 1) / 2])) {
                     packets[j] = packets[(j - 1) / 2];
                     index[j] = index[(j - 1) / 2];
                     j = (j - 1) / 2;
                 }
                 packets[j] = pk;
                 index[j] = i;
-            } else if (pk > packets[0]) { // replace the minimum, sift down
+            } else if (pk > packets[0] || (pk == packets[0] && worse(counts, packets[0], index[0], pk, i))) { // replace the minimum, sift down
                 int j = 0;
                 while (true) {
                     int child = 2 * j + 1;
                     if (child >= k) break;
-                    if (child + 1 < k && packets[child + 1] < packets[child]) child++;
-                    if (packets[child] >= pk) break;
+                    if (child + 1 < k && worse(counts, packets[child + 1], index[child + 1], packets[child], index[child])) child++;
+                    if (!worse(counts, packets[child], index[child], pk, i)) break;
                     packets[j] = packets[child];
                     index[j] = index[child];
                     j = child;
@@ -517,6 +656,17 @@ public final class ScanDetector implements AutoCloseable {
             }
         }
         return java.util.Arrays.copyOf(index, size);
+    }
+
+    /** Whether source (pa, ia) ranks below (pb, ib): fewer packets, or as many and its text sorts later. */
+    private static boolean worse(SlotTable counts, long pa, long ia, long pb, long ib) {
+        if (pa != pb) return pa < pb;
+        return sourceText(counts, ia).compareTo(sourceText(counts, ib)) > 0;
+    }
+
+    private static String sourceText(SlotTable counts, long index) {
+        long co = counts.slotOffset(index);
+        return Addresses.of(counts.mem.get(SlotTable.INT, co + 16), counts.mem.get(SlotTable.LONG, co), counts.mem.get(SlotTable.LONG, co + 8));
     }
 
     /** Folds the interval activity of the entry at {@code off} into the source aggregate at {@code so}. */
@@ -542,10 +692,28 @@ public final class ScanDetector implements AutoCloseable {
         int protoBit = switch (proto) { case 6 -> 1; case 17 -> 2; case 1 -> 4; case 58 -> 8; default -> 16; };
         sm.set(SlotTable.INT, so + S_PROTOCOLS, sm.get(SlotTable.INT, so + S_PROTOCOLS) | protoBit);
         int np = sm.get(SlotTable.INT, so + S_PORT_COUNT);
-        if ((proto == 6 || proto == 17) && np < MAX_PORTS) {
+        if (proto != 6 && proto != 17) return;
+        if (np < MAX_PORTS) {
             sm.set(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * np, (short) c);
             sm.set(SlotTable.INT, so + S_PORT_PACKETS + 4L * np, ivPackets);
             sm.set(SlotTable.INT, so + S_PORT_COUNT, np + 1);
+            return;
+        }
+        // More ports than listed: keep the busiest (ties: the higher port, the order they are listed in),
+        // so the list does not depend on the order the table holds the entries in.
+        long key = ((long) ivPackets << 16) | (c & 0xFFFF);
+        int worst = -1;
+        long worstKey = Long.MAX_VALUE;
+        for (int j = 0; j < MAX_PORTS; j++) {
+            long kj = ((long) sm.get(SlotTable.INT, so + S_PORT_PACKETS + 4L * j) << 16) | (sm.get(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * j) & 0xFFFF);
+            if (kj < worstKey) {
+                worstKey = kj;
+                worst = j;
+            }
+        }
+        if (key > worstKey) {
+            sm.set(SlotTable.JAVA_SHORT, so + S_PORTS + 2L * worst, (short) c);
+            sm.set(SlotTable.INT, so + S_PORT_PACKETS + 4L * worst, ivPackets);
         }
     }
 

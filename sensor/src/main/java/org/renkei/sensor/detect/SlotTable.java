@@ -56,9 +56,68 @@ final class SlotTable implements AutoCloseable {
         allocate(initialCapacity);
     }
 
+    /**
+     * Grows the empty table straight to the capacity {@code entries} need (at most the bound's),
+     * instead of doubling its way there, and faults its pages in on a background thread
+     * ({@link NativeMemory#prefault}) so that the kernel's page zeroing overlaps the caller's
+     * work. For a caller that knows roughly how many keys are coming (e.g. {@code analyze} from
+     * a file's size): growing by doubling to 1 GiB allocates and zeroes 2 GiB and rehashes every
+     * entry on the way. {@link #clear()} returns to the starting capacity, not to this one.
+     * Does nothing once the table holds entries or when it is that large already.
+     */
+    void reserve(long entries) {
+        if (size != 0) return;
+        long want = capacityFor(maxCapacity, maxEntries, entries);
+        if (want <= capacity) return;
+        release();
+        NativeMemory.Prepared ready = NativeMemory.takePrepared(want << slotShift);
+        if (ready == null) {
+            allocate(want);
+            prefault = NativeMemory.prefault(mem);
+        } else {
+            capacity = want;
+            mask = want - 1;
+            arena = ready.arena();
+            mem = ready.segment();
+            prefault = ready.prefault();
+            tags = new byte[Math.toIntExact(want)];
+        }
+    }
+
+    private static long capacityFor(long maxCapacity, long maxEntries, long entries) {
+        return Math.min(maxCapacity, Long.highestOneBit(Math.max(16, (long) Math.ceil(Math.min(entries, maxEntries) / 0.7)) * 2 - 1));
+    }
+
+    /**
+     * Before the table exists: allocates the memory a {@code new SlotTable(maxEntries, slotSize)}
+     * would take in {@link #reserve reserve(entries)}, and starts faulting it in, so that a
+     * caller with set-up work ahead (loading rules, JIT warm-up) gives the pre-fault a head start:
+     * once packets flow, the table's random accesses reach every page within milliseconds, and a
+     * page not yet faulted in is zeroed on the packet thread. The next matching {@code reserve}
+     * in this process takes it over.
+     */
+    static void prepare(long maxEntries, int slotSize, long entries) {
+        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / 0.7)) * 2 - 1);
+        long bounded = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
+        long want = capacityFor(maxCap, bounded, entries);
+        if (want > (1L << 12)) NativeMemory.prepare(want * slotSize);
+    }
+
+    /** The background pre-fault of {@link #mem}, if {@link #reserve} started one. */
+    private NativeMemory.Prefault prefault;
+
+    /** Closes the current memory (after stopping a pre-fault that holds it). */
+    private void release() {
+        if (prefault != null) {
+            prefault.stop();
+            prefault = null;
+        }
+        arena.close();
+    }
+
     /** Removes every entry and returns the table to its starting size (the dropped count stays). */
     void clear() {
-        arena.close();
+        release();
         allocate(initialCapacity);
         size = 0;
     }
@@ -77,6 +136,10 @@ final class SlotTable implements AutoCloseable {
         MemorySegment old = mem;
         byte[] oldTags = tags;
         long oldCap = capacity;
+        if (prefault != null) { // the old table is about to go
+            prefault.stop();
+            prefault = null;
+        }
         allocate(capacity * 2);
         long slot = 1L << slotShift;
         for (long i = 0; i < oldCap; i++) {
@@ -242,6 +305,6 @@ final class SlotTable implements AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        release();
     }
 }

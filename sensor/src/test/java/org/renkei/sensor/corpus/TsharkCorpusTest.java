@@ -54,7 +54,7 @@ import org.renkei.sensor.pcap.PacketRecord;
  * written into one pcapng (one interface per source file and link type) and tshark runs
  * once over it.
  */
-class TsharkCorpusTest {
+public class TsharkCorpusTest {
     @TempDir Path tmp;
 
     record Rec(int linkType, long ts, byte[] data, int origLen) {
@@ -63,7 +63,7 @@ class TsharkCorpusTest {
     record FileResult(List<Rec> records, String formatError) {
     }
 
-    static Path corpus() {
+    public static Path corpus() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("renkei"))) dir = dir.getParent();
         if (dir == null) fail("cannot find the repository root (the directory holding the 'renkei' launcher) above " + Path.of("").toAbsolutePath());

@@ -175,4 +175,58 @@ class DetectorTest {
         assertThat(Addresses.ipv6(0x20010db800010000L, 0x0000000100000001L)).isEqualTo("2001:db8:1::1:0:1");
         assertThat(Addresses.ipv6(0x2001000000000000L, 0)).isEqualTo("2001::");
     }
+
+    /**
+     * End of input in one walk ({@code collectActivityAndFinish}) equals collecting and then
+     * finishing: the same summary (incl. which 16 ports a source with more lists, and ties at the
+     * top-N boundary going to the source that sorts first), the same ENDED events in the same
+     * order, and an empty table afterwards. Seeded.
+     */
+    @Test
+    void finishingInOneWalkEqualsCollectingThenFinishing() {
+        long seed = Long.getLong("renkei.test.seed", System.nanoTime());
+        System.out.println("finishingInOneWalkEqualsCollectingThenFinishing seed " + seed);
+        java.util.Random rnd = new java.util.Random(seed);
+        String[] fps = {"a", "b", "c", "d"};
+        try (ScanDetector twoWalks = new ScanDetector(new ScanDetector.Config(20, 480, 100_000), fps);
+             ScanDetector oneWalk = new ScanDetector(new ScanDetector.Config(20, 480, 100_000), fps)) {
+            for (ScanDetector d : List.of(twoWalks, oneWalk)) d.darknetSize(65536);
+            for (int n = 0; n < 60_000; n++) {
+                int src = ip(45, 9, rnd.nextInt(4), rnd.nextInt(40)); // 160 sources: many ties, some with > 16 ports
+                int port = 1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 3);
+                int dst = ip(198, 18, rnd.nextInt(256), rnd.nextInt(256));
+                int flags = rnd.nextInt(10) == 0 ? (DecodedPacket.SYN | DecodedPacket.ACK) : DecodedPacket.SYN;
+                PacketClass c = decode(new PacketBuilder().tcp(src, dst, 40000, port, flags));
+                int fp = classifier.fingerprint(p, c);
+                long sec = 1000 + n / 100;
+                for (ScanDetector d : List.of(twoWalks, oneWalk)) d.observe(p, c, fp, sec);
+            }
+            for (ScanDetector d : List.of(twoWalks, oneWalk)) d.drainEvents();
+            ScanDetector.ActivitySummary expected = twoWalks.collectActivity(7);
+            twoWalks.finish();
+            ScanDetector.ActivitySummary actual = oneWalk.collectActivityAndFinish(7, 160);
+            assertThat(actual).usingRecursiveComparison().isEqualTo(expected);
+            assertThat(actual.top()).anySatisfy(s -> assertThat(s.ports()).hasSize(16));
+            List<ScanCampaign> ended = twoWalks.drainEvents();
+            assertThat(ended).hasSizeGreaterThan(50);
+            assertThat(oneWalk.drainEvents()).isEqualTo(ended);
+            assertThat(oneWalk.entries()).isZero();
+            assertThat(oneWalk.tableBytes()).isEqualTo(twoWalks.tableBytes());
+        }
+    }
+
+    /** Among sources with as many packets, the busiest N are those whose text sorts first, wherever they sit in the table. */
+    @Test
+    void tiesAtTheTopNBoundaryGoToTheSourceThatSortsFirst() {
+        for (int order = 0; order < 2; order++) {
+            try (ScanDetector d = new ScanDetector(ScanDetector.Config.defaults(), new String[0])) {
+                for (int i = 0; i < 30; i++) {
+                    int k = order == 0 ? i : 29 - i;
+                    PacketClass c = decode(new PacketBuilder().tcp(ip(10, 0, 0, 100 + k), ip(198, 18, 0, 1), 40000, 22, DecodedPacket.SYN));
+                    d.observe(p, c, -1, 1000);
+                }
+                assertThat(d.collectActivity(3).top()).extracting(SourceActivity::source).containsExactly("10.0.0.100", "10.0.0.101", "10.0.0.102");
+            }
+        }
+    }
 }

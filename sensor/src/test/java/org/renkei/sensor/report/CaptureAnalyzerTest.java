@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,61 @@ class CaptureAnalyzerTest {
             }
             return a.finish();
         }
+    }
+
+    private static String analyzeJson(Path file, boolean decodeThread, long expectPackets) throws IOException {
+        try (CaptureAnalyzer a = new CaptureAnalyzer(CaptureAnalyzer.Config.defaults(), PacketClassifier.builtIn());
+             CaptureReader reader = CaptureReader.open(file)) {
+            a.expectPackets(expectPackets);
+            a.readAll(reader, file.getFileName().toString(), null, decodeThread);
+            return org.renkei.sensor.observe.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(a.finish());
+        }
+    }
+
+    /**
+     * With the decode thread (and the table presized for the file, and not) the report is the
+     * same to the byte: the labelled mix (DoS, scans, malformed packets, a cut-short last record)
+     * and a SYN workload of many sources whose length is no multiple of the ring's batches.
+     */
+    @Test
+    void theDecodeThreadAndPresizingChangeNothingInTheReport() throws IOException {
+        Path mix = dir.resolve("mix.pcap");
+        TrafficSynthesizer.write(mix, new TrafficSynthesizer.Config(12, 900, 8, 2, 2, 2, 2, 500, 3, 10));
+        Path syn = dir.resolve("syn.pcap");
+        TrafficSynthesizer.writeSynWorkload(syn, 300_001, 50_000, 1_000, 5);
+        for (Path f : List.of(mix, syn)) {
+            String plain = analyzeJson(f, false, 0);
+            assertThat(analyzeJson(f, true, 0)).as(f + " with the decode thread").isEqualTo(plain);
+            assertThat(analyzeJson(f, true, CaptureAnalyzer.expectedPackets(Files.size(f)))).as(f + " presized, decode thread").isEqualTo(plain);
+            assertThat(analyzeJson(f, false, CaptureAnalyzer.expectedPackets(Files.size(f)))).as(f + " presized").isEqualTo(plain);
+        }
+    }
+
+    /** Every capture of the tcpdump corpus gives the same report with the decode thread as without (or the same error). */
+    @Test
+    void theDecodeThreadChangesNothingOnTheCorpus() throws IOException {
+        List<Path> files;
+        try (var s = Files.list(org.renkei.sensor.corpus.TsharkCorpusTest.corpus())) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThan(800);
+        int compared = 0;
+        for (Path f : files) {
+            String plain, threaded;
+            try {
+                plain = analyzeJson(f, false, 0);
+            } catch (IOException | RuntimeException e) {
+                plain = "error: " + e;
+            }
+            try {
+                threaded = analyzeJson(f, true, 0);
+            } catch (IOException | RuntimeException e) {
+                threaded = "error: " + e;
+            }
+            assertThat(threaded).as(f.toString()).isEqualTo(plain);
+            if (!plain.startsWith("error")) compared++;
+        }
+        assertThat(compared).isGreaterThan(800);
     }
 
     /** The grouped (prefetching) path over a mapped file, the streamed path and packet-at-a-time agree exactly. */
