@@ -148,6 +148,7 @@ public final class LiveSensor implements AutoCloseable {
                     log.accept("skipping " + e.getMessage());
                 }
                 done.add(name);
+                readNames = done.size();
                 Files.writeString(state, name + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 progressed = true;
             }
