@@ -48,14 +48,14 @@ public final class SensorCommand implements Callable<Integer> {
     @Option(names = "--watch", paramLabel = "DIR", description = "Follow a directory of rotating capture files instead of --input.")
     Path watch;
 
-    @Option(names = "--max-sources", defaultValue = "10000", description = "Sources detailed per batch, at most "
+    @Option(names = "--max-sources", defaultValue = "10000", paramLabel = "N", description = "Sources detailed per batch, at most "
             + "50000; the rest are counted (default ${DEFAULT-VALUE}).")
     int maxSources;
 
     /** Bound of --max-sources: keeps a batch's source list (and JSON) to tens of MB. */
     static final int MAX_SOURCES_LIMIT = 50_000;
 
-    @Option(names = "--scan-min-destinations", defaultValue = "100", description = "Distinct destinations that make a scan (default ${DEFAULT-VALUE}).")
+    @Option(names = "--scan-min-destinations", defaultValue = "100", paramLabel = "N", description = "Distinct destinations that make a scan (default ${DEFAULT-VALUE}).")
     int scanMinDestinations;
 
     @Option(names = "--scan-expiry", defaultValue = "480", paramLabel = "SECONDS", description = "Silence that ends a scan (default ${DEFAULT-VALUE} s).")
