@@ -32,6 +32,23 @@ public final class ObservationStore {
         if (b.packets() < 0 || b.bytes() < 0) {
             throw new InputException("packets", "counts cannot be negative");
         }
+        // An interval with more events than fit one batch comes as parts 1..n, each its own batch_id
+        // (stored and deduplicated one by one); only part 1 carries counts, so sums stay right.
+        if (b.part() < 1) {
+            throw new InputException("part", "must be 1 or more (parts of an interval are numbered from 1), not " + b.part());
+        }
+        if (b.part() == 1 && !b.batchId().equals(b.firstBatchId())) {
+            throw new InputException("first_batch_id", "of part 1 must be its own batch_id (or absent)");
+        }
+        if (b.part() > 1 && b.firstBatchId() == null) {
+            throw new InputException("first_batch_id", "is required for part " + b.part() + ": the batch_id of part 1 of the interval");
+        }
+        if (b.part() > 1 && b.firstBatchId().equals(b.batchId())) {
+            throw new InputException("first_batch_id", "of part " + b.part() + " must name part 1, not this batch");
+        }
+        if (b.part() > 1 && (b.packets() != 0 || b.bytes() != 0 || b.sourceCount() != 0)) {
+            throw new InputException("part", "parts after the first carry events only: packets, bytes and source_count must be 0");
+        }
         return jdbi.withHandle(h -> h.createUpdate("""
                 insert into observation_batch (batch_id, sensor_id, member_id, interval_start, interval_end, packets,
                   bytes, body) values (:id, :sensor, :member, :start, :end, :packets, :bytes, cast(:body as jsonb))

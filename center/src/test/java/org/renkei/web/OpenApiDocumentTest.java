@@ -34,7 +34,7 @@ class OpenApiDocumentTest {
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.embedded();
 
-    /** Every route the center serves outside TAXII, as registered in CenterHttpServer, MembersApi and ObjectsApi. */
+    /** Every route the center serves outside TAXII, as registered in CenterHttpServer, MembersApi, ObjectsApi and ObservationsApi. */
     static final List<String> ROUTES = List.of(
             "GET /api/v1/me",
             "POST /api/v1/members",
@@ -57,6 +57,7 @@ class OpenApiDocumentTest {
             "GET /api/v1/objects",
             "GET /api/v1/objects/{id}",
             "GET /api/v1/status/{id}",
+            "POST /api/v1/observations",
             "GET /api/v1/stream",
             "GET /api/v1/openapi.json",
             "GET /health",

@@ -48,8 +48,21 @@ public final class SensorCommand implements Callable<Integer> {
     @Option(names = "--watch", paramLabel = "DIR", description = "Follow a directory of rotating capture files instead of --input.")
     Path watch;
 
-    @Option(names = "--max-sources", defaultValue = "10000", description = "Sources detailed per batch; the rest are counted (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-sources", defaultValue = "10000", paramLabel = "N", description = "Sources detailed per batch, at most "
+            + "50000; the rest are counted (default ${DEFAULT-VALUE}).")
     int maxSources;
+
+    /** Bound of --max-sources: keeps a batch's source list (and JSON) to tens of MB. */
+    static final int MAX_SOURCES_LIMIT = 50_000;
+
+    @Option(names = "--scan-min-destinations", defaultValue = "100", paramLabel = "N", description = "Distinct destinations that make a scan (default ${DEFAULT-VALUE}).")
+    int scanMinDestinations;
+
+    @Option(names = "--scan-expiry", defaultValue = "480", paramLabel = "SECONDS", description = "Silence that ends a scan (default ${DEFAULT-VALUE} s).")
+    long scanExpiry;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log one line per interval on stderr: packets, sources, parts, batches cut and sent.")
+    boolean verbose;
 
     @Option(names = "--darknet-size", defaultValue = "0", paramLabel = "ADDRESSES", description = "Addresses monitored (default: distinct destinations seen).")
     long darknetSize;
@@ -75,6 +88,15 @@ public final class SensorCommand implements Callable<Integer> {
             System.err.println("sensor: --interval must be at least 1 second");
             return 2;
         }
+        if (maxSources < 0 || maxSources > MAX_SOURCES_LIMIT) {
+            System.err.printf("sensor: --max-sources must be between 0 and %,d (the limit keeps each batch's source list bounded), got %,d%n",
+                    MAX_SOURCES_LIMIT, maxSources);
+            return 2;
+        }
+        if (scanMinDestinations < 1 || scanExpiry < 1) {
+            System.err.println("sensor: --scan-min-destinations and --scan-expiry must be at least 1");
+            return 2;
+        }
         String id = sensorId;
         if (id == null) {
             try {
@@ -84,10 +106,11 @@ public final class SensorCommand implements Callable<Integer> {
             }
         }
         CaptureAnalyzer.Config analyzerConfig = new CaptureAnalyzer.Config(
-                new ScanDetector.Config(100, 480, maxEntries), DosDetector.Config.defaults(), darknetSize, 20);
+                new ScanDetector.Config(scanMinDestinations, scanExpiry, maxEntries), DosDetector.Config.defaults(), darknetSize, 20);
         LiveSensor.Config config = new LiveSensor.Config(id, Duration.ofSeconds(intervalSeconds), maxSources, center, token, spool,
                 Duration.ofSeconds(drainSeconds), analyzerConfig);
         try (LiveSensor sensor = new LiveSensor(config, PacketClassifier.builtIn(), m -> System.err.println("sensor: " + m))) {
+            sensor.verbose(verbose);
             System.err.println("sensor: " + id + " sending to " + sensor.sender().endpoint() + " every " + intervalSeconds + " s, spool " + spool.toAbsolutePath());
             if (watch != null) {
                 sensor.follow(watch, () -> true);

@@ -180,6 +180,32 @@ public final class DosDetector implements AutoCloseable {
         sweep(Long.MAX_VALUE / 4);
     }
 
+    private long finishCursor;
+
+    /**
+     * End of input in chunks: ends up to {@code maxEvents} attacks, resuming where the
+     * previous call stopped; returns true (and empties the table) once every vector has been
+     * looked at. No packet may be observed between the calls.
+     */
+    public boolean finishSome(int maxEvents) {
+        long cap = table.capacity();
+        int added = 0;
+        while (finishCursor < cap && added < maxEvents) {
+            long i = finishCursor++;
+            if (!table.used(i)) continue;
+            long off = table.slotOffset(i);
+            if (isAttack(off)) {
+                events.add(attack(off, EventState.ENDED));
+                added++;
+            }
+        }
+        if (finishCursor < cap) return false;
+        finishCursor = 0;
+        table.clear();
+        lastSweepSec = Long.MAX_VALUE / 4;
+        return true;
+    }
+
     @Override
     public void close() {
         table.close();

@@ -434,6 +434,45 @@ public final class ScanDetector implements AutoCloseable {
         pool = NativeMemory.allocate(poolArena, poolCapacity * BITMAP_BYTES);
     }
 
+    private long finishCursor;
+
+    /**
+     * End of input in chunks (live mode, after the interval's activity was collected): ends
+     * up to {@code maxEvents} scan campaigns, resuming where the previous call stopped, so
+     * that millions of open entries are not turned into one list. Returns true once every
+     * entry has been looked at; the table is then emptied as by {@link #finish()}. No packet
+     * may be observed between the calls.
+     */
+    public boolean finishSome(int maxEvents) {
+        if (activeEntries != 0) {
+            finish();
+            return true;
+        }
+        long cap = table.capacity();
+        int added = 0;
+        while (finishCursor < cap && added < maxEvents) {
+            long i = finishCursor++;
+            if (!table.used(i)) continue;
+            long off = table.slotOffset(i);
+            if (estimateAt(off) >= config.minDestinations()) {
+                events.add(campaign(off, EventState.ENDED));
+                added++;
+            }
+        }
+        if (finishCursor < cap) return false;
+        finishCursor = 0;
+        lastSweepSec = Long.MAX_VALUE / 4; // as finish(): the table and the bitmap pool start afresh
+        oldestLast = Long.MAX_VALUE;
+        table.clear();
+        poolArena.close();
+        poolArena = Arena.ofShared();
+        poolCapacity = 1024;
+        poolUsed = 0;
+        poolFree = -1;
+        pool = NativeMemory.allocate(poolArena, poolCapacity * BITMAP_BYTES);
+        return true;
+    }
+
     /** Per-source totals of one interval: all sources counted, the busiest detailed. */
     public record ActivitySummary(long sources, long packets, long bytes, List<SourceActivity> top) {
     }

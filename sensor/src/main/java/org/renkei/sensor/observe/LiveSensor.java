@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -20,6 +23,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.renkei.sensor.classify.PacketClassifier;
+import org.renkei.sensor.detect.DosAttack;
+import org.renkei.sensor.detect.ScanCampaign;
 import org.renkei.sensor.pcap.CaptureFormatException;
 import org.renkei.sensor.pcap.CaptureReader;
 import org.renkei.sensor.pcap.PacketRecord;
@@ -50,7 +55,9 @@ public final class LiveSensor implements AutoCloseable {
     private final Thread senderThread;
     private final Object wake = new Object();
     private volatile boolean stopping;
-    private long batches;
+    // Written by the thread that cuts, read by others (progress, the command's summary).
+    private volatile long batches, intervals, packets;
+    private volatile boolean verbose;
 
     public LiveSensor(Config config, PacketClassifier classifier, Consumer<String> log) throws IOException {
         this.config = config;
@@ -73,8 +80,19 @@ public final class LiveSensor implements AutoCloseable {
         return sender;
     }
 
+    /** Batches spooled so far (each part counts). */
     public long batches() {
         return batches;
+    }
+
+    /** Packets of the intervals cut so far. */
+    public long packets() {
+        return packets;
+    }
+
+    /** Logs one line per cut interval (packets, sources, parts, batches cut and sent). */
+    public void verbose(boolean on) {
+        this.verbose = on;
     }
 
     /** Feeds every packet of the reader; returns at end of input. */
@@ -109,6 +127,13 @@ public final class LiveSensor implements AutoCloseable {
             try (Stream<Path> s = Files.list(dir)) {
                 files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
             }
+            // Rotation deletes old files: forget their names, or the set (and files-read.txt) grows forever.
+            if (pruneRead(done, files)) {
+                Path tmp = state.resolveSibling("files-read.txt.tmp");
+                Files.write(tmp, done.stream().sorted().toList(), StandardCharsets.UTF_8);
+                Files.move(tmp, state, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            readNames = done.size();
             boolean progressed = false;
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
@@ -123,6 +148,7 @@ public final class LiveSensor implements AutoCloseable {
                     log.accept("skipping " + e.getMessage());
                 }
                 done.add(name);
+                readNames = done.size();
                 Files.writeString(state, name + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 progressed = true;
             }
@@ -130,29 +156,109 @@ public final class LiveSensor implements AutoCloseable {
         }
     }
 
-    /** Cuts a batch now and spools it. */
+    private volatile int readNames;
+
+    /** Names of read files remembered by {@link #follow} (those still in the directory). */
+    public int rememberedFiles() {
+        return readNames;
+    }
+
+    /** Keeps only the names of files still listed; true when some were dropped. */
+    static boolean pruneRead(Set<String> done, List<Path> present) {
+        Set<String> names = new HashSet<>();
+        for (Path p : present) names.add(p.getFileName().toString());
+        return done.retainAll(names);
+    }
+
+    /**
+     * Cuts a batch now and spools it: as several parts when the interval has more than
+     * {@link ObservationBatch#MAX_EVENTS} events (part 1 with the interval's counts, sources
+     * and ports, later parts with events only). At end of input the episodes still open are
+     * ended and handed out in chunks of that size, each spooled before the next is made.
+     */
     public void cut(boolean endOfInput) {
         CaptureAnalyzer.Interval iv;
         lock.lock();
         try {
-            iv = analyzer.cutInterval(config.maxSources(), endOfInput);
+            iv = analyzer.cutInterval(config.maxSources());
         } finally {
             lock.unlock();
         }
-        ObservationBatch batch = new ObservationBatch(ObservationBatch.SCHEMA_VERSION, UUID.randomUUID(), config.sensorId(),
-                iv.firstPacket(), iv.lastPacket(), Instant.now(), iv.packets(), iv.bytes(), iv.packetClasses(),
-                iv.sources().sources(), Math.max(0, iv.sources().sources() - iv.sources().top().size()), iv.sources().top(),
-                iv.ports().stream().map(p -> new ObservationBatch.PortCount(p.protocol(), p.port(), p.packets())).toList(),
-                iv.scanEvents(), iv.dosEvents(), iv.darknetSize(), analyzer.rulesVersion());
-        try {
-            spool.put(batch);
-            batches++;
-        } catch (IOException e) {
-            log.accept("cannot spool batch " + batch.batchId() + " to " + config.spool() + ": " + e.getMessage()
-                    + " (observations of this interval are lost; check disk space and permissions)");
+        intervals++;
+        packets += iv.packets();
+        EventFeed events = new EventFeed(iv.scanEvents(), iv.dosEvents(), endOfInput);
+        UUID first = UUID.randomUUID();
+        Instant created = Instant.now();
+        int part = 1;
+        boolean more;
+        do {
+            List<ScanCampaign> scans = new ArrayList<>();
+            List<DosAttack> dos = new ArrayList<>();
+            events.take(ObservationBatch.MAX_EVENTS, scans, dos);
+            more = events.hasMore();
+            UUID id = part == 1 ? first : UUID.randomUUID();
+            ObservationBatch batch = part == 1
+                    ? new ObservationBatch(ObservationBatch.SCHEMA_VERSION, id, config.sensorId(),
+                            iv.firstPacket(), iv.lastPacket(), created, iv.packets(), iv.bytes(), iv.packetClasses(),
+                            iv.sources().sources(), Math.max(0, iv.sources().sources() - iv.sources().top().size()), iv.sources().top(),
+                            iv.ports().stream().map(p -> new ObservationBatch.PortCount(p.protocol(), p.port(), p.packets())).toList(),
+                            scans, dos, iv.darknetSize(), analyzer.rulesVersion(), 1, id, more)
+                    : new ObservationBatch(ObservationBatch.SCHEMA_VERSION, id, config.sensorId(),
+                            iv.firstPacket(), iv.lastPacket(), created, 0, 0, Map.of(), 0, 0, List.of(), List.of(),
+                            scans, dos, iv.darknetSize(), analyzer.rulesVersion(), part, first, more);
+            try {
+                spool.put(batch);
+                batches++;
+            } catch (IOException e) {
+                log.accept("cannot spool batch " + batch.batchId() + " (part " + part + ") to " + config.spool() + ": " + e.getMessage()
+                        + " (observations of this interval are lost; check disk space and permissions)");
+            }
+            part++;
+        } while (more);
+        if (verbose) {
+            log.accept(String.format("cut interval %d: %d packets, %d sources, %d part(s); total %d packets, %d batches cut, %d sent, %d rejected",
+                    intervals, iv.packets(), iv.sources().sources(), part - 1, packets, batches, sender.sent(), sender.rejected()));
         }
         synchronized (wake) {
             wake.notifyAll();
+        }
+    }
+
+    /**
+     * The events of one cut, in order: the interval's own, then (at end of input) the ENDED
+     * events of every open episode, fetched from the analyzer a chunk at a time.
+     */
+    private final class EventFeed {
+        private final ArrayDeque<ScanCampaign> scans;
+        private final ArrayDeque<DosAttack> dos;
+        private boolean exhausted;
+
+        EventFeed(List<ScanCampaign> scans, List<DosAttack> dos, boolean endOfInput) {
+            this.scans = new ArrayDeque<>(scans);
+            this.dos = new ArrayDeque<>(dos);
+            this.exhausted = !endOfInput;
+        }
+
+        void take(int max, List<ScanCampaign> scanOut, List<DosAttack> dosOut) {
+            while (scanOut.size() + dosOut.size() < max && hasMore()) {
+                if (!scans.isEmpty()) scanOut.add(scans.poll());
+                else dosOut.add(dos.poll());
+            }
+        }
+
+        boolean hasMore() {
+            while (scans.isEmpty() && dos.isEmpty() && !exhausted) {
+                lock.lock();
+                try {
+                    CaptureAnalyzer.Episodes e = analyzer.endEpisodes(ObservationBatch.MAX_EVENTS);
+                    scans.addAll(e.scans());
+                    dos.addAll(e.dos());
+                    exhausted = e.done();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            return !scans.isEmpty() || !dos.isEmpty();
         }
     }
 

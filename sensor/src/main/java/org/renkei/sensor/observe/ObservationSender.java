@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,8 +23,9 @@ public final class ObservationSender {
     private final String token;
     private final HttpClient client;
     private final Consumer<String> log;
-    private long backoffMillis;
-    private long sent, rejected, failures;
+    // Read by the batch and drain threads and by callers reporting progress.
+    private volatile long backoffMillis;
+    private volatile long sent, rejected, failures;
 
     public ObservationSender(ObservationSpool spool, URI center, String token, Consumer<String> log) {
         this.spool = spool;
@@ -83,7 +83,7 @@ public final class ObservationSender {
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + token)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(batch)))
+                    .POST(HttpRequest.BodyPublishers.ofFile(batch)) // streamed from the spool file
                     .build();
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
@@ -103,7 +103,7 @@ public final class ObservationSender {
             fail("center answered " + status + (status == 401 || status == 403 ? " (check --token and the sensor's role)" : "")
                     + " for " + batch.getFileName());
             return false;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
             return true; // acknowledged meanwhile (e.g. by a previous run sharing the spool): nothing to send
         } catch (IOException e) {
             fail("cannot reach " + endpoint + ": " + e.getMessage());

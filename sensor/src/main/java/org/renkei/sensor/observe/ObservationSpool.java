@@ -1,7 +1,9 @@
 package org.renkei.sensor.observe;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +37,15 @@ public final class ObservationSpool {
     }
 
     public Path put(ObservationBatch batch) throws IOException {
-        String name = String.format("%015d-%s.json", batch.createdAt().toEpochMilli(), batch.batchId());
+        // Parts of one interval share created_at; the part number keeps them in order.
+        String name = String.format("%015d-%05d-%s.json", batch.createdAt().toEpochMilli(), batch.part(), batch.batchId());
         Path tmp = dir.resolve(name + ".tmp");
         Path target = dir.resolve(name);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(batch.toJson().getBytes(StandardCharsets.UTF_8)));
+            // Streamed: the batch's JSON is never held in memory as a whole.
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+            batch.writeJson(out);
+            out.flush();
             ch.force(true);
         }
         try {

@@ -38,6 +38,10 @@ public final class PcapWriter implements AutoCloseable {
         out.write(bytes);
     }
 
+    public void flush() throws IOException {
+        out.flush();
+    }
+
     @Override
     public void close() throws IOException {
         out.close();

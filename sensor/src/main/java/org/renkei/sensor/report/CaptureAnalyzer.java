@@ -269,7 +269,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
         }
     }
 
-    /** Switches to live mode: see {@link #cutInterval(int, boolean)}. */
+    /** Switches to live mode: see {@link #cutInterval(int)}. */
     public void liveMode() {
         this.live = true;
     }
@@ -290,17 +290,14 @@ public final class CaptureAnalyzer implements AutoCloseable {
     /**
      * Cuts the current interval (live mode): per-source activity of the busiest
      * {@code maxSources}, per-port counts (at most 1,000 ports per protocol), scan and DoS
-     * events since the last cut. With {@code endOfInput} every open episode is ended first.
+     * events since the last cut. At end of input, call {@link #endEpisodes} afterwards (until
+     * it says done) for the ENDED events of the episodes still open.
      */
-    public Interval cutInterval(int maxSources, boolean endOfInput) {
+    public Interval cutInterval(int maxSources) {
         long size = darknetSize();
         scans.darknetSize(size);
         dos.darknetSize(size);
         ScanDetector.ActivitySummary activity = scans.collectActivity(maxSources);
-        if (endOfInput) {
-            scans.finish();
-            dos.finish();
-        }
         drainEvents();
         Map<String, Long> classes = new LinkedHashMap<>();
         for (PacketClass c : PacketClass.values()) {
@@ -329,6 +326,32 @@ public final class CaptureAnalyzer implements AutoCloseable {
         java.util.Arrays.fill(intervalTcpPorts, 0);
         java.util.Arrays.fill(intervalUdpPorts, 0);
         return out;
+    }
+
+    /** ENDED events of one {@link #endEpisodes} call; {@code done} when no open episode is left. */
+    public record Episodes(List<ScanCampaign> scans, List<DosAttack> dos, boolean done) {
+    }
+
+    private boolean scansEnded, dosEnded;
+
+    /**
+     * End of input (live mode, after the last {@link #cutInterval}): ends at most {@code max}
+     * open episodes, scan campaigns first, and returns their ENDED events. Repeated calls hand
+     * out the rest, so that the events of millions of open entries never form one list.
+     */
+    public Episodes endEpisodes(int max) {
+        List<ScanCampaign> s = List.of();
+        List<DosAttack> d = List.of();
+        if (!scansEnded) {
+            scansEnded = scans.finishSome(max);
+            s = scans.drainEvents();
+        }
+        int room = max - s.size();
+        if (scansEnded && !dosEnded && room > 0) {
+            dosEnded = dos.finishSome(room);
+            d = dos.drainEvents();
+        }
+        return new Episodes(s, d, scansEnded && dosEnded);
     }
 
     public String rulesVersion() {

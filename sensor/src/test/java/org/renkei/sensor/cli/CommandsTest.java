@@ -80,6 +80,62 @@ class CommandsTest {
     }
 
     @Test
+    void sensorRefusesMoreThanFiftyThousandSourcesPerBatch() {
+        Run r = run("sensor", "--center", "http://127.0.0.1:9", "--token", "t", "--max-sources", "50001",
+                "--spool", dir.resolve("spool").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--max-sources").contains("50,000").contains("50,001");
+        assertThat(dir.resolve("spool")).doesNotExist();
+    }
+
+    @Test
+    void pacedSynthWritesPpsTimesSecondsPacketsOnTheInjectedClock() throws Exception {
+        Path pcap = dir.resolve("paced.pcap");
+        SynthCommand synth = new SynthCommand();
+        FakeClock clock = new FakeClock();
+        synth.clock = clock;
+        int code = new CommandLine(synth).execute("--paced", "2000", "--seconds", "3", "--sources", "50", "--out", pcap.toString());
+        assertThat(code).isZero();
+        try (var reader = org.renkei.sensor.pcap.CaptureReader.open(pcap)) {
+            var r = new org.renkei.sensor.pcap.PacketRecord();
+            long n = 0;
+            while (reader.next(r)) n++;
+            assertThat(n).isEqualTo(6000);
+        }
+        // Three seconds of the clock passed, all of it in the writer's sleeps: the pacing used this clock.
+        assertThat(clock.now).isBetween(3_000_000_000L, 3_000_000_000L + org.renkei.sensor.synth.PacedSynStream.TICK_NANOS);
+        assertThat(clock.slept).isEqualTo(clock.now);
+    }
+
+    @Test
+    void pacedSynthGoesToStandardOutputOnlyWithPaced() {
+        Run r = run("synth", "--out", "-");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--paced");
+    }
+
+    /** A clock that only moves when the writer sleeps. */
+    static final class FakeClock implements org.renkei.sensor.synth.PacedSynStream.Clock {
+        long now, slept;
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public long epochNanos() {
+            return 1_800_000_000_000_000_000L;
+        }
+
+        @Override
+        public void sleepNanos(long nanos) {
+            now += nanos;
+            slept += nanos;
+        }
+    }
+
+    @Test
     void commandClassesHavePublicNoArgConstructorsForTheCentersCli() throws Exception {
         for (Class<?> c : new Class<?>[] {AnalyzeCommand.class, SynthCommand.class, SensorCommand.class}) {
             assertThat(c.getConstructor().newInstance()).isInstanceOf(java.util.concurrent.Callable.class);
