@@ -1,6 +1,5 @@
 package org.renkei.intel;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -439,23 +438,12 @@ public final class Ingestor implements AutoCloseable {
                 flipVersions.add(s.newestUs());
             }
         }
-        BinaryCopy copy = new BinaryCopy();
-        long now = Timestamps.nowMicros();
         for (Row row : rows.values()) {
-            Prepared o = row.o();
-            Job job = row.job();
-            Stored s = stored.get(o.id());
-            if (s != null && o.versionUs() <= s.newestUs()) {
+            Stored s = stored.get(row.o().id());
+            if (s != null && row.o().versionUs() <= s.newestUs()) {
                 mayBeStored = true;
+                break;
             }
-            boolean latest = o.versionUs() == newestIncoming.get(o.id()) && (s == null || o.versionUs() > s.newestUs());
-            var to = job.submission().recipients();
-            last = Math.max(now, last + 1);
-            copy.row(15).text(o.id()).int8(o.versionUs()).int8(last).text(o.type()).text(o.specVersion())
-                    .int2(o.tlp()).uuid(job.submitter().memberId()).bool(job.anonymous())
-                    .uuidArray(to.members()).textArray(to.sectors().stream().map(Sector::wire).toList())
-                    .uuidArray(to.groups())
-                    .bool(o.revoked()).bool(latest).text(o.body()).text(o.original());
         }
         if (!flipIds.isEmpty()) {
             h.createUpdate("""
@@ -465,20 +453,40 @@ public final class Ingestor implements AutoCloseable {
                     .bind("ids", flipIds.toArray(String[]::new)).bind("versions", flipVersions.toArray(Long[]::new))
                     .execute();
         }
-        Connection c = h.getConnection();
-        try {
-            if (!mayBeStored) {
-                // nearly always: every version is new, so COPY straight into the table
-                copy.copyIn(c, "copy stix_object (" + STIX_OBJECT_COLUMNS + ") from stdin (format binary)");
-                return last;
-            }
+        if (mayBeStored) {
             h.execute("create temp table if not exists stix_object_stage (like stix_object) on commit delete rows");
-            copy.copyIn(c, "copy stix_object_stage (" + STIX_OBJECT_COLUMNS + ") from stdin (format binary)");
+        }
+        // nearly always every version is new: COPY straight into the table, else through the scratch table
+        String target = mayBeStored ? "stix_object_stage" : "stix_object";
+        long now = Timestamps.nowMicros();
+        Job sectorsOf = null;
+        List<String> sectors = List.of();
+        try (BinaryCopy copy = BinaryCopy.into(h.getConnection(),
+                "copy " + target + " (" + STIX_OBJECT_COLUMNS + ") from stdin (format binary)")) {
+            for (Row row : rows.values()) {
+                Prepared o = row.o();
+                Job job = row.job();
+                Stored s = stored.get(o.id());
+                boolean latest = o.versionUs() == newestIncoming.get(o.id()) && (s == null || o.versionUs() > s.newestUs());
+                var to = job.submission().recipients();
+                if (job != sectorsOf) {
+                    sectorsOf = job;
+                    sectors = to.sectors().stream().map(Sector::wire).toList();
+                }
+                last = Math.max(now, last + 1);
+                copy.row(15).text(o.id()).int8(o.versionUs()).int8(last).text(o.type()).text(o.specVersion())
+                        .int2(o.tlp()).uuid(job.submitter().memberId()).bool(job.anonymous())
+                        .uuidArray(to.members()).textArray(sectors).uuidArray(to.groups())
+                        .bool(o.revoked()).bool(latest).text(o.body()).text(o.original());
+            }
+            copy.finish();
         } catch (SQLException e) {
             throw new StoreException("could not store the batch: " + e.getMessage(), e);
         }
-        h.execute("insert into stix_object (" + STIX_OBJECT_COLUMNS + ") select " + STIX_OBJECT_COLUMNS
-                + " from stix_object_stage on conflict (id, version_us) do nothing");
+        if (mayBeStored) {
+            h.execute("insert into stix_object (" + STIX_OBJECT_COLUMNS + ") select " + STIX_OBJECT_COLUMNS
+                    + " from stix_object_stage on conflict (id, version_us) do nothing");
+        }
         return last;
     }
 
