@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -105,6 +106,17 @@ public final class StixJson {
      *                            bundle nor an envelope
      */
     public StixEnvelope parseEnvelope(byte[] body) {
+        return parseEnvelope(body, null);
+    }
+
+    /**
+     * As {@link #parseEnvelope(byte[])}, but each object is handed to {@code each} as soon as it
+     * is read, in order, and the returned envelope's {@link StixEnvelope#objects()} is empty: the
+     * receiver can check an object and let its tree go before the next is parsed (see
+     * {@code Ingestor.Intake}). If the body turns out malformed later, the objects already handed
+     * over were still valid JSON; the exception says the body as a whole is refused.
+     */
+    public StixEnvelope parseEnvelope(byte[] body, Consumer<StixObject> each) {
         checkLength(body);
         try (JsonParser parser = mapper.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -128,7 +140,7 @@ public final class StixJson {
                         }
                         more = value == JsonToken.VALUE_TRUE;
                     }
-                    case "objects" -> objects = readObjects(parser, value, notObjects, body);
+                    case "objects" -> objects = readObjects(parser, value, notObjects, body, each);
                     // spec_version appears in STIX 2.0 bundles; other envelope members are ignored
                     default -> parser.skipChildren();
                 }
@@ -156,13 +168,15 @@ public final class StixJson {
     }
 
     private List<StixObject> readObjects(JsonParser parser, JsonToken value, List<StixEnvelope.NotAnObject> notObjects,
-                                         byte[] body) {
+                                         byte[] body, Consumer<StixObject> each) {
         if (value == JsonToken.VALUE_NULL) return List.of();
         if (value != JsonToken.START_ARRAY) throw notStix(parser, "'objects' must be an array");
         List<StixObject> objects = new ArrayList<>();
+        Consumer<StixObject> sink = each != null ? each : objects::add;
+        int index = -1;
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            int index = objects.size() + notObjects.size();
+            index++;
             if (index == limits.maxObjects()) {
                 throw new StixParseException(StixParseException.Kind.TOO_LARGE,
                         "more than " + limits.maxObjects() + " objects; split the content into several requests",
@@ -179,7 +193,7 @@ public final class StixJson {
             long end = parser.currentTokenLocation().getByteOffset() + 1; // just past the closing brace
             String text = start >= 0 && end > start && end <= body.length && isCompact(body, (int) start, (int) end)
                     ? new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8) : null;
-            objects.add(StixObject.adopt((ObjectNode) node, text));
+            sink.accept(StixObject.adopt((ObjectNode) node, text));
         }
         return objects;
     }

@@ -382,6 +382,22 @@ class TaxiiServerTest {
     }
 
     @Test
+    void aBodyThatBreaksOffAfterValidObjectsIs400AndStoresNoneOfThem() throws Exception {
+        // the objects are checked while the body is parsed: the ones read before the break must not be kept
+        ObjectNode first = indicator("[ipv4-addr:value = '192.0.2.93']", Tlp.GREEN);
+        ObjectNode second = indicator("[ipv4-addr:value = '192.0.2.94']", Tlp.GREEN);
+        String body = "{\"objects\":[" + first + "," + second + ",{\"type\":\"indicator\",";
+        var r = center.postTaxii(OBJECTS, bank.token(), body);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("title").asString()).isNotBlank();
+        center.awaitIdle();
+        for (ObjectNode o : List.of(first, second)) {
+            var got = center.get(OBJECTS + "?match[id]=" + o.get("id").asString(), bank.token());
+            assertThat(got.statusCode() == 404 || json(got).path("objects").isEmpty()).as(got.body()).isTrue();
+        }
+    }
+
+    @Test
     void credentialsAreCheckedAndRolesEnforced() {
         var wrong = center.get("/taxii2/api1/collections/community/objects/", "rk_wrong");
         assertThat(wrong.statusCode()).isEqualTo(401);
