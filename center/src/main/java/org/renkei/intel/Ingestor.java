@@ -421,10 +421,15 @@ public final class Ingestor implements AutoCloseable {
         if (ids.length == 0) {
             return out;
         }
-        h.createQuery("""
-                select id, max(version_us), coalesce(min(version_us) filter (where revoked), 9223372036854775807)
-                from stix_object where id = any(:ids) group by id""")
-                .bind("ids", ids)
+        // the ids go as one comma-separated text, split by the server: a bound text[] of 20,000 ids is
+        // escaped element by element by the driver (3 % of the ingest's JVM samples) and parsed back.
+        // Checked STIX ids (type--uuid; type names are [a-z0-9-]) never contain a comma; should one
+        // ever do, the array is bound as before.
+        boolean plain = java.util.Arrays.stream(ids).noneMatch(i -> i.indexOf(',') >= 0);
+        var query = h.createQuery("select id, max(version_us), coalesce(min(version_us) filter (where revoked), "
+                + "9223372036854775807) from stix_object where id = any("
+                + (plain ? "string_to_array(:ids, ',')" : ":ids") + ") group by id");
+        (plain ? query.bind("ids", String.join(",", ids)) : query.bind("ids", ids))
                 .map((rs, ctx) -> Map.entry(rs.getString(1), new Stored(rs.getLong(2), rs.getLong(3))))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
