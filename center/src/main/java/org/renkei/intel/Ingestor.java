@@ -507,13 +507,26 @@ public final class Ingestor implements AutoCloseable {
         // a version twice in one batch: the first is stored, the other is a resubmission
         record Row(Job job, Prepared o) {
         }
-        Map<String, Row> rows = new java.util.LinkedHashMap<>();
-        Map<String, Long> newestIncoming = new HashMap<>();
+        // per id, the newest incoming version; a second entry of the same version is dropped. Keyed
+        // by the id alone (versions of one id in one batch are rare: a list of them suffices)
+        Map<String, long[]> versionsOf = HashMap.newHashMap(jobs.stream().mapToInt(j -> j.objects().size()).sum());
+        List<Row> rows = new ArrayList<>();
         for (Job job : jobs) {
             for (Prepared o : job.objects()) {
-                if (rows.putIfAbsent(o.id() + "\u0000" + o.versionUs(), new Row(job, o)) == null) {
-                    newestIncoming.merge(o.id(), o.versionUs(), Math::max);
+                long v = o.versionUs();
+                long[] seen = versionsOf.get(o.id());
+                if (seen == null) {
+                    versionsOf.put(o.id(), new long[] {v, v}); // {newest, the one version seen}
+                } else {
+                    if (seen.length == 2 && seen[1] == v || seen.length > 2 && contains(seen, v)) {
+                        continue;
+                    }
+                    long[] more = java.util.Arrays.copyOf(seen, Math.max(seen.length + 1, 3));
+                    more[0] = Math.max(seen[0], v);
+                    more[more.length - 1] = v;
+                    versionsOf.put(o.id(), more);
                 }
+                rows.add(new Row(job, o));
             }
         }
         if (rows.isEmpty()) {
@@ -522,18 +535,20 @@ public final class Ingestor implements AutoCloseable {
         boolean mayBeStored = false;
         List<String> flipIds = new ArrayList<>();
         List<Long> flipVersions = new ArrayList<>();
-        for (var e : newestIncoming.entrySet()) {
-            Stored s = stored.get(e.getKey());
-            if (s != null && e.getValue() > s.newestUs()) {
-                flipIds.add(e.getKey());
-                flipVersions.add(s.newestUs());
+        if (!stored.isEmpty()) {
+            for (var e : versionsOf.entrySet()) {
+                Stored s = stored.get(e.getKey());
+                if (s != null && e.getValue()[0] > s.newestUs()) {
+                    flipIds.add(e.getKey());
+                    flipVersions.add(s.newestUs());
+                }
             }
-        }
-        for (Row row : rows.values()) {
-            Stored s = stored.get(row.o().id());
-            if (s != null && row.o().versionUs() <= s.newestUs()) {
-                mayBeStored = true;
-                break;
+            for (Row row : rows) {
+                Stored s = stored.get(row.o().id());
+                if (s != null && row.o().versionUs() <= s.newestUs()) {
+                    mayBeStored = true;
+                    break;
+                }
             }
         }
         if (!flipIds.isEmpty()) {
@@ -554,11 +569,11 @@ public final class Ingestor implements AutoCloseable {
         List<String> sectors = List.of();
         try (BinaryCopy copy = BinaryCopy.into(h.getConnection(),
                 "copy " + target + " (" + STIX_OBJECT_COLUMNS + ") from stdin (format binary)")) {
-            for (Row row : rows.values()) {
+            for (Row row : rows) {
                 Prepared o = row.o();
                 Job job = row.job();
-                Stored s = stored.get(o.id());
-                boolean latest = o.versionUs() == newestIncoming.get(o.id()) && (s == null || o.versionUs() > s.newestUs());
+                Stored s = stored.isEmpty() ? null : stored.get(o.id());
+                boolean latest = o.versionUs() == versionsOf.get(o.id())[0] && (s == null || o.versionUs() > s.newestUs());
                 var to = job.submission().recipients();
                 if (job != sectorsOf) {
                     sectorsOf = job;
@@ -579,6 +594,16 @@ public final class Ingestor implements AutoCloseable {
                     + " from stix_object_stage on conflict (id, version_us) do nothing");
         }
         return last;
+    }
+
+    /** Whether {@code versions[1..]} (the versions of one id seen in a batch) holds {@code v}. */
+    private static boolean contains(long[] versions, long v) {
+        for (int i = 1; i < versions.length; i++) {
+            if (versions[i] == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void failJob(Job job, String message) {

@@ -189,11 +189,14 @@ class TaxiiServerTest {
         UUID id = UUID.randomUUID();
         String oid = "indicator--" + id;
         // the newer first: arrival order must not decide which is the latest
+        // (and each version more than once: right after itself, and after another version)
         JsonNode status = center.submit("community", bank.token(), envelope(
                 indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN),
+                indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN),
                 indicator(id, "2026-05-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.40']", Tlp.GREEN),
-                indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN)));
-        assertThat(status.get("success_count").asInt()).isEqualTo(3);
+                indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN),
+                indicator(id, "2026-05-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.40']", Tlp.GREEN)));
+        assertThat(status.get("success_count").asInt()).isEqualTo(5);
         assertThat(status.get("failure_count").asInt()).isZero();
         assertThat(json(center.get(OBJECTS + oid + "/versions/", bank.token())).get("versions")).extracting(JsonNode::asString)
                 .containsExactlyInAnyOrder("2026-05-01T00:00:00.000Z", "2026-05-02T00:00:00.000Z");
