@@ -127,7 +127,16 @@ class StixJsonTest {
     @Test
     void rejectsDuplicateKeys() {
         assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(bytes("{\"objects\":[{\"type\":\"a\",\"type\":\"b\"}]}")))
-                .isInstanceOf(StixParseException.class).hasMessageContaining("type");
+                .isInstanceOf(StixParseException.class).hasMessageContaining("duplicate key \"type\"")
+                .hasMessageNotContaining("FAIL_ON");
+        // nested objects and lists of objects, the envelope's own members, a single object
+        assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(bytes(
+                "{\"objects\":[{\"type\":\"a\",\"x\":[{\"k\":{\"n\":1,\"n\":2}}]}]}")))
+                .isInstanceOf(StixParseException.class).hasMessageContaining("duplicate key \"n\"");
+        assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(bytes("{\"objects\":[],\"more\":false,\"objects\":[]}")))
+                .isInstanceOf(StixParseException.class).hasMessageContaining("duplicate key \"objects\"");
+        assertThatThrownBy(() -> StixJson.withDefaultLimits().parseObject(bytes("{\"id\":\"a\",\"b\":0,\"id\":\"a\"}")))
+                .isInstanceOf(StixParseException.class).hasMessageContaining("duplicate key \"id\"");
     }
 
     @Test
