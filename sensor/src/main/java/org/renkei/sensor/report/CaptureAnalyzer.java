@@ -394,8 +394,8 @@ public final class CaptureAnalyzer implements AutoCloseable {
         long n = 0;
         try {
             if (reader.sizeIfKnown() >= 0) {
-                // Mapped file: records stay valid after the next one is read, so packets are decoded
-                // in groups and their state slots touched first. The cache misses of a group then
+                // A file (not a stream, whose reads may block): packets are decoded in groups as they are
+                // read and their state slots touched first. The cache misses of a group then
                 // overlap instead of stalling one packet at a time on a table of hundreds of MB.
                 int k;
                 do {
@@ -426,9 +426,9 @@ public final class CaptureAnalyzer implements AutoCloseable {
     /**
      * {@link #readAll(CaptureReader, String, Runnable)}, optionally with a second thread that
      * reads and decodes ahead into a ring of decoded records while this one classifies,
-     * detects and counts ({@code decodeThread}; only for memory-mapped input, whose records stay
-     * valid; streams are read on this thread). The report is the same either way; reading and
-     * decoding are ~30 % of the per-packet work, so on a machine with a core to spare this
+     * detects and counts ({@code decodeThread}; only for files: streams are read on this
+     * thread). The report is the same either way; reading and decoding are ~30 % of the
+     * per-packet work, so on a machine with a core to spare this
      * shortens the wall time of a large capture.
      */
     public void readAll(CaptureReader reader, String name, Runnable everyMillionPackets, boolean decodeThread) throws java.io.IOException {
