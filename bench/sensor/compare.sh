@@ -2,7 +2,7 @@
 # Side by side on one generated darknet capture (60-byte TCP SYNs from SOURCES distinct sources):
 #   libpcap's bare read      tcpdump -r FILE -w /dev/null        (no decoding)
 #   tshark field extraction  tshark -r FILE -T fields -e ip.src -e ip.dst -e tcp.dstport
-#   our full analysis        renkei-sensor analyze FILE --json  (decode, classify, fingerprints,
+#   our full analysis        renkei analyze FILE --json  (decode, classify, fingerprints,
 #                            scan + DoS detection, report; JVM start-up included)
 # and prints packets/s, peak memory, and our speed as ratios of theirs.
 #
@@ -14,10 +14,12 @@
 #                      packets measured here), so the whole 20 M-packet file does not fit in this
 #                      machine's memory; its packets/s on the prefix is what the ratio uses, and
 #                      the output says so. TSHARK=0 skips tshark.
-#   AOT=0              run the JVM without the AOT cache (JDK 25, JEPs 483/514/515) that this
-#                      script otherwise creates from a training run on a small capture: loaded and
-#                      linked classes and method profiles, so start-up and warm-up are not paid
-#                      again on every run.
+#   AOT=0              run the JVM without the AOT cache (JDK 25, JEPs 483/514/515: loaded and
+#                      linked classes and method profiles) that ./renkei makes once per build and
+#                      uses for analyze/sensor/synth.
+# "renkei analyze" runs what ./renkei runs (its jar, JVM options and AOT cache; ./renkei builds
+# the jar and the cache first if needed); a second row times ./renkei itself, whose JDK lookup
+# (a "java -version" per installed JDK) adds its own start-up.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -39,31 +41,22 @@ for tool in tcpdump tshark bc; do
 done
 [ -x /usr/bin/time ] || { echo "compare: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 
-mvn -B -q -pl sensor package -Dmaven.test.skip=true dependency:build-classpath \
-  -Dmdep.outputFile="$ROOT/sensor/target/run.classpath" -Dmdep.includeScope=runtime >/dev/null
-JAR=$(ls "$ROOT"/sensor/target/renkei-sensor-*.jar | grep -v -e sources -e tests | head -n1)
-CP="$JAR:$(cat "$ROOT/sensor/target/run.classpath")"
-# The sensor allocates almost nothing on the heap (state is off-heap), so the serial collector
-# spares starting a pool of GC threads.
-# Transparent huge pages for the heap: the scan table's tag array is read at random per packet.
-# (The same options as ./renkei uses for analyze.)
+export RENKEI_AOT="${AOT:-1}"
+./renkei analyze --help >/dev/null # builds the jar and makes the AOT cache if either is missing or stale
+JAR="$ROOT/center/target/renkei.jar"
+# What ./renkei execs for analyze (keep in step with the launcher): the serial collector (the sensor
+# allocates next to nothing on the heap) and its AOT cache.
 JVM=("$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:+UseTransparentHugePages)
-MAIN=org.renkei.sensor.cli.SensorMain
+AOT_CACHE="$ROOT/center/target/renkei-sensor-$(basename "$(readlink -f "$JAVA_HOME")").aot"
+if [ "$RENKEI_AOT" != 0 ]; then
+  [ -f "$AOT_CACHE" ] || { echo "compare: ./renkei made no AOT cache ($AOT_CACHE)" >&2; exit 1; }
+  JVM+=(-XX:AOTCache="$AOT_CACHE" -Xlog:aot=off -Xlog:cds=off)
+fi
+SENSOR=("${JVM[@]}" -jar "$JAR")
 synth() { # packets, file
-  [ -f "$2" ] || "${JVM[@]}" -cp "$CP" "$MAIN" synth --out "$2" --syn-workload "$1" --sources "$SOURCES" >/dev/null 2>&1
+  [ -f "$2" ] || "${SENSOR[@]}" synth --out "$2" --syn-workload "$1" --sources "$SOURCES" >/dev/null 2>&1
 }
 synth "$N" "$FILE"
-if [ "${AOT:-1}" != 0 ]; then
-  AOT_CACHE="$ROOT/sensor/target/renkei-sensor.aot"
-  if [ ! -f "$AOT_CACHE" ] || [ "$JAR" -nt "$AOT_CACHE" ]; then
-    TRAIN="$TMP/renkei-compare-train.pcap"
-    [ -f "$TRAIN" ] || "${JVM[@]}" -cp "$CP" "$MAIN" synth --out "$TRAIN" --syn-workload 1000000 --sources 300000 >/dev/null 2>&1
-    "${JVM[@]}" -XX:AOTCacheOutput="$AOT_CACHE" -cp "$CP" "$MAIN" analyze "$TRAIN" --json >/dev/null 2>"$TMP/renkei-compare-aot.log" \
-      || { echo "compare: creating the AOT cache failed, see $TMP/renkei-compare-aot.log" >&2; exit 1; }
-  fi
-  JVM+=(-XX:AOTCache="$AOT_CACHE")
-fi
-SENSOR=("${JVM[@]}" -cp "$CP" "$MAIN")
 cat "$FILE" > /dev/null # into the page cache
 
 measure() { # name, command...: prints "wall_seconds maxRSS_KB cpu_seconds"; stdout goes to $TMP/renkei-compare-NAME.out
@@ -76,6 +69,8 @@ measure() { # name, command...: prints "wall_seconds maxRSS_KB cpu_seconds"; std
 echo "capture: $FILE ($N packets from $SOURCES sources, $(du -h "$FILE" | cut -f1)); load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 read -r T_PCAP M_PCAP C_PCAP < <(measure tcpdump tcpdump -r "$FILE" -w /dev/null)
 read -r T_OURS M_OURS C_OURS < <(measure analyze "${SENSOR[@]}" analyze "$FILE" --json)
+read -r T_LAUNCH M_LAUNCH C_LAUNCH < <(measure launcher ./renkei analyze "$FILE" --json)
+cmp -s "$TMP/renkei-compare-analyze.out" "$TMP/renkei-compare-launcher.out" || echo "compare: ./renkei analyze printed another report than the same JVM run directly" >&2
 DROPPED=$(sed -n 's/.*"scan_keys_dropped" : \([0-9]*\).*/\1/p' "$TMP/renkei-compare-analyze.out")
 if [ "${TSHARK:-1}" != 0 ]; then
   TFILE="$FILE"; TN=$N
@@ -89,8 +84,9 @@ row() { # label, packets, wall, cpu, rss_kb
 }
 row "tcpdump -r FILE -w /dev/null" "$N" "$T_PCAP" "$C_PCAP" "$M_PCAP"
 [ -n "${T_TSHARK:-}" ] && row "tshark -T fields -e ip.src -e ip.dst -e tcp.dstport" "$TN" "$T_TSHARK" "$C_TSHARK" "$M_TSHARK"
-row "renkei-sensor analyze FILE --json" "$N" "$T_OURS" "$C_OURS" "$M_OURS"
-printf "ours / libpcap bare read: %.2f (wall)  %.2f (CPU)\n" "$(echo "$T_PCAP / $T_OURS" | bc -l)" "$(echo "$C_PCAP / $C_OURS" | bc -l)"
+row "renkei analyze FILE --json" "$N" "$T_OURS" "$C_OURS" "$M_OURS"
+row "./renkei analyze FILE --json (launcher's JDK lookup too)" "$N" "$T_LAUNCH" "$C_LAUNCH" "$M_LAUNCH"
+printf "ours / libpcap bare read: %.2f (wall)  %.2f (CPU); through ./renkei %.2f (wall)\n" "$(echo "$T_PCAP / $T_OURS" | bc -l)" "$(echo "$C_PCAP / $C_OURS" | bc -l)" "$(echo "$T_PCAP / $T_LAUNCH" | bc -l)"
 if [ -n "${T_TSHARK:-}" ]; then
   # packets/s against packets/s, since tshark may have read only a prefix
   printf "ours / tshark:            %.1f x (wall)  %.1f x (CPU)%s\n" "$(echo "($N / $T_OURS) / ($TN / $T_TSHARK)" | bc -l)" \

@@ -69,7 +69,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--decode-thread", negatable = true,
             description = {"Read and decode on a second thread while this one classifies and detects (same report).",
-                    "Default: on for memory-mapped files over 1 MiB when the machine has 2 or more cores."})
+                    "Default: on for (uncompressed) files over 1 MiB when the machine has 2 or more cores."})
     Boolean decodeThread;
 
     /** Files smaller than this are read on one thread by default: starting a second one would not pay. */

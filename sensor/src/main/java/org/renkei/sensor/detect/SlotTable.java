@@ -10,6 +10,13 @@ import java.lang.foreign.ValueLayout;
  * (address family). Deletion shifts later entries back (no tombstones), so lookups stay
  * short after heavy eviction. Single-threaded by design: one table per packet pipeline.
  *
+ * <p>Whether a slot is used, and which key it holds, is read from the slot itself: a lookup
+ * costs one cache line (two or more only when its probe run crosses into the next slots,
+ * which the hardware prefetcher fetches in sequence). A separate array of one-byte hash tags
+ * per slot used to answer "empty or another key" without touching the slot, but that was a
+ * second random miss per packet (a 16 MiB array for a 1 GiB table), and with the slot's miss
+ * it halved the number of packets whose misses could be in flight at once.
+ *
  * <p>Layout of every slot: a at 0, b at 8, c at 16; the caller owns bytes 20.. slotSize.
  */
 final class SlotTable implements AutoCloseable {
@@ -22,12 +29,6 @@ final class SlotTable implements AutoCloseable {
 
     private Arena arena;
     MemorySegment mem;
-    /**
-     * One byte per slot: 0 = empty, else 0x80 | top 7 hash bits. Probing reads these (64
-     * slots per cache line, mostly cache-resident) and touches a slot's bytes only on a
-     * tag match, so unsuccessful searches (new keys, keys dropped at the bound) cost one line.
-     */
-    private byte[] tags;
     private final int slotShift;
     private long mask;
     private long capacity;
@@ -80,7 +81,6 @@ final class SlotTable implements AutoCloseable {
             arena = ready.arena();
             mem = ready.segment();
             prefault = ready.prefault();
-            tags = new byte[Math.toIntExact(want)];
         }
     }
 
@@ -127,14 +127,12 @@ final class SlotTable implements AutoCloseable {
         this.mask = cap - 1;
         this.arena = Arena.ofShared();
         this.mem = NativeMemory.allocate(arena, cap << slotShift);
-        this.tags = new byte[Math.toIntExact(cap)];
     }
 
     /** Doubles the table and reinserts every entry; offsets handed out before are invalid after. */
     private void grow() {
         Arena oldArena = arena;
         MemorySegment old = mem;
-        byte[] oldTags = tags;
         long oldCap = capacity;
         if (prefault != null) { // the old table is about to go
             prefault.stop();
@@ -143,12 +141,11 @@ final class SlotTable implements AutoCloseable {
         allocate(capacity * 2);
         long slot = 1L << slotShift;
         for (long i = 0; i < oldCap; i++) {
-            if (oldTags[(int) i] == 0) continue;
             long off = i << slotShift;
-            long h = hash(old.get(LONG, off), old.get(LONG, off + 8), old.get(INT, off + 16));
-            long j = h & mask;
-            while (tags[(int) j] != 0) j = (j + 1) & mask;
-            tags[(int) j] = tag(h);
+            int c = old.get(INT, off + 16);
+            if (c == 0) continue;
+            long j = hash(old.get(LONG, off), old.get(LONG, off + 8), c) & mask;
+            while (mem.get(INT, (j << slotShift) + 16) != 0) j = (j + 1) & mask;
             MemorySegment.copy(old, off, mem, j << slotShift, slot);
         }
         oldArena.close();
@@ -204,19 +201,16 @@ final class SlotTable implements AutoCloseable {
     /** {@link #findOrInsert(long, long, int)} with the key's {@link #hash} computed by the caller. */
     long findOrInsert(long h, long a, long b, int c) {
         if (size >= capacity * 7 / 10 && capacity < maxCapacity) grow();
-        byte t = tag(h);
         long i = h & mask;
-        byte[] tg = tags;
         while (true) {
-            byte st = tg[(int) i];
-            if (st == 0) {
+            long off = i << slotShift;
+            int sc = mem.get(INT, off + 16);
+            if (sc == 0) {
                 if (size >= maxEntries) {
                     dropped++;
                     return -1;
                 }
-                long off = i << slotShift;
                 // Empty slots are all zero already (fresh memory, and delete() zeroes the hole it leaves).
-                tg[(int) i] = t;
                 mem.set(LONG, off, a);
                 mem.set(LONG, off + 8, b);
                 mem.set(INT, off + 16, c);
@@ -224,12 +218,9 @@ final class SlotTable implements AutoCloseable {
                 lastInserted = true;
                 return off;
             }
-            if (st == t) {
-                long off = i << slotShift;
-                if (mem.get(INT, off + 16) == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) {
-                    lastInserted = false;
-                    return off;
-                }
+            if (sc == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) {
+                lastInserted = false;
+                return off;
             }
             i = (i + 1) & mask;
         }
@@ -239,34 +230,24 @@ final class SlotTable implements AutoCloseable {
 
     /** Offset of the key's slot, or -1 when absent. */
     long find(long a, long b, int c) {
-        long h = hash(a, b, c);
-        byte t = tag(h);
-        long i = h & mask;
-        byte[] tg = tags;
+        long i = hash(a, b, c) & mask;
         while (true) {
-            byte st = tg[(int) i];
-            if (st == 0) return -1;
-            if (st == t) {
-                long off = i << slotShift;
-                if (mem.get(INT, off + 16) == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) return off;
-            }
+            long off = i << slotShift;
+            int sc = mem.get(INT, off + 16);
+            if (sc == 0) return -1;
+            if (sc == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) return off;
             i = (i + 1) & mask;
         }
     }
 
-    private static byte tag(long h) {
-        return (byte) (0x80 | (h >>> 57));
-    }
-
     /**
-     * Loads the tag and home slot of the key with hash {@code h} (both cache lines) without
+     * Loads the home slot of the key with hash {@code h} (its cache line) without
      * changing anything: Java has no prefetch instruction, so a load whose value is used
      * later stands in for one. Kept to a handful of instructions so that a loop of them
      * fits many misses in the processor's reorder window at once.
      */
     int touch(long h) {
-        long i = h & mask;
-        return tags[(int) i] + mem.get(INT, (i << slotShift) + 16);
+        return mem.get(INT, ((h & mask) << slotShift) + 16);
     }
 
     private void zero(long off) {
@@ -275,7 +256,7 @@ final class SlotTable implements AutoCloseable {
     }
 
     boolean used(long index) {
-        return tags[(int) index] != 0;
+        return mem.get(INT, (index << slotShift) + 16) != 0;
     }
 
     /**
@@ -288,18 +269,17 @@ final class SlotTable implements AutoCloseable {
         long slot = 1L << slotShift;
         while (true) {
             j = (j + 1) & mask;
-            if (tags[(int) j] == 0) break;
             long offJ = j << slotShift;
-            long home = hash(mem.get(LONG, offJ), mem.get(LONG, offJ + 8), mem.get(INT, offJ + 16)) & mask;
+            int cj = mem.get(INT, offJ + 16);
+            if (cj == 0) break;
+            long home = hash(mem.get(LONG, offJ), mem.get(LONG, offJ + 8), cj) & mask;
             // Move j into the hole unless its home lies cyclically in (hole, j].
             boolean stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
             if (stays) continue;
             MemorySegment.copy(mem, offJ, mem, hole << slotShift, slot);
-            tags[(int) hole] = tags[(int) j];
             hole = j;
         }
         zero(hole << slotShift);
-        tags[(int) hole] = 0;
         size--;
     }
 

@@ -15,8 +15,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * Reads pcap and pcapng captures record by record into a reused {@link PacketRecord}.
  *
- * <p>A regular uncompressed file is memory-mapped; gzip files and streams are read
- * through a buffer. The format is sniffed from the first bytes, never from the name.
+ * <p>A regular uncompressed file is read into a reused off-heap buffer; gzip files and
+ * streams through a heap buffer. A record's bytes are valid until the next call of
+ * {@link #next}. The format is sniffed from the first bytes, never from the name.
  * Records that cannot be trusted are skipped and counted ({@link #skipped(SkipReason)});
  * when a length field is corrupt the rest of the file cannot be framed, so the reader
  * stops there (like libpcap and wiretap do) and counts why.
@@ -73,7 +74,7 @@ public final class CaptureReader implements AutoCloseable {
         }
     }
 
-    /** Opens a file: gzip is streamed, anything else memory-mapped. */
+    /** Opens a file: gzip is streamed, anything else read through an off-heap buffer. */
     public static CaptureReader open(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such capture file");
         if (Files.isDirectory(file)) throw new CaptureFormatException(file + " is a directory, not a capture file");
@@ -81,7 +82,7 @@ public final class CaptureReader implements AutoCloseable {
             return new CaptureReader(new CaptureInput.Streamed(new GZIPInputStream(Files.newInputStream(file), 1 << 16)),
                     file.toString(), true);
         }
-        return new CaptureReader(new CaptureInput.Mapped(file), file.toString(), false);
+        return new CaptureReader(new CaptureInput.FileRead(file), file.toString(), false);
     }
 
     /** Reads a capture from a stream (e.g. stdin from {@code tcpdump -w -}); gzip is detected and unwrapped. */
@@ -115,9 +116,9 @@ public final class CaptureReader implements AutoCloseable {
         return in.consumed();
     }
 
-    /** Size of the mapped file, or -1 for streams. */
+    /** Size of the (uncompressed) file, or -1 for gzip files and streams. */
     public long sizeIfKnown() {
-        return in instanceof CaptureInput.Mapped ? in.limit : -1;
+        return in instanceof CaptureInput.FileRead f ? f.size() : -1;
     }
 
     public long skipped(SkipReason reason) {

@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One captured packet, as a mutable flyweight the reader refills on every
- * {@link CaptureReader#next(PacketRecord)}: the bytes stay where they are (mapped
- * file or stream buffer) and are valid only until the next call.
+ * {@link CaptureReader#next(PacketRecord)}: the bytes stay where they are (the
+ * reader's buffer) and are valid only until the next call.
  */
 public final class PacketRecord {
     /** Segment holding the packet bytes at {@link #offset}. */

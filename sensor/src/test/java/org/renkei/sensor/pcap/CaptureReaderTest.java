@@ -220,6 +220,55 @@ class CaptureReaderTest {
         }
     }
 
+    /**
+     * A file several times the reader's 1 MiB buffer, with records up to the 256 KiB limit that
+     * straddle its refills, comes back byte for byte; cut short at a random byte, every whole
+     * record before the cut comes back and the cut one is counted as truncated.
+     */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void readsFilesLargerThanItsBufferAcrossRefills(long seed) throws IOException {
+        System.out.println("seed " + seed);
+        Random rnd = new Random(seed);
+        List<Rec> written = new ArrayList<>();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Integer> ends = new ArrayList<>();
+        try (PcapWriter w = new PcapWriter(bytes, 1, CaptureReader.MAX_RECORD_LENGTH, true)) {
+            for (int i = 0; bytes.size() < 5 << 20; i++) {
+                int len = switch (rnd.nextInt(8)) {
+                    case 0 -> CaptureReader.MAX_RECORD_LENGTH - rnd.nextInt(2);
+                    case 1 -> rnd.nextInt(CaptureReader.MAX_RECORD_LENGTH);
+                    default -> 40 + rnd.nextInt(100);
+                };
+                byte[] d = new byte[len];
+                rnd.nextBytes(d);
+                w.write(i * 1_000L, d, d.length, d.length);
+                w.flush();
+                written.add(new Rec(i * 1_000L, 1, 0, d));
+                ends.add(bytes.size());
+            }
+        }
+        byte[] all = bytes.toByteArray();
+        Path file = write("big.pcap", all);
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            assertThat(reader.sizeIfKnown()).isEqualTo(all.length);
+            List<Rec> read = readAll(reader);
+            assertThat(read).hasSize(written.size());
+            for (int i = 0; i < read.size(); i++) assertThat(read.get(i).data()).as("seed %d record %d", seed, i).isEqualTo(written.get(i).data());
+            assertThat(reader.bytesConsumed()).isEqualTo(all.length);
+            assertThat(reader.skipped(SkipReason.TRUNCATED_RECORD)).isZero();
+        }
+        int cut = 25 + rnd.nextInt(all.length - 25); // past the file header
+        int whole = (int) ends.stream().filter(e -> e <= cut).count();
+        Path shortFile = write("cut.pcap", java.util.Arrays.copyOf(all, cut));
+        try (CaptureReader reader = CaptureReader.open(shortFile)) {
+            List<Rec> read = readAll(reader);
+            assertThat(read).as("seed %d cut at %d", seed, cut).hasSize(whole);
+            for (int i = 0; i < whole; i++) assertThat(read.get(i).data()).isEqualTo(written.get(i).data());
+            assertThat(reader.skipped(SkipReason.TRUNCATED_RECORD)).isEqualTo(ends.contains(cut) ? 0 : 1);
+        }
+    }
+
     private static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         for (byte[] p : parts) o.writeBytes(p);
