@@ -432,15 +432,19 @@ public final class Ingestor implements AutoCloseable {
         String[] sorted = ids.clone();
         java.util.Arrays.sort(sorted);
         boolean plain = java.util.Arrays.stream(sorted).noneMatch(i -> i.indexOf(',') >= 0);
-        var query = h.createQuery("select i.id, s.newest, s.revoked from unnest("
-                + (plain ? "string_to_array(:ids, ',')" : "cast(:ids as text[])") + ") as i(id)"
-                + " cross join lateral (select max(o.version_us) as newest,"
-                + " coalesce(min(o.version_us) filter (where o.revoked), 9223372036854775807) as revoked"
-                + " from stix_object o where o.id = i.id) s where s.newest is not null");
+        var query = h.createQuery(storedVersionsSql(plain ? "string_to_array(:ids, ',')" : "cast(:ids as text[])"));
         (plain ? query.bind("ids", String.join(",", sorted)) : query.bind("ids", sorted))
                 .map((rs, ctx) -> Map.entry(rs.getString(1), new Stored(rs.getLong(2), rs.getLong(3))))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
+    }
+
+    /** The stored-versions query over the ids that {@code idArray} (SQL) gives. */
+    static String storedVersionsSql(String idArray) {
+        return "select i.id, s.newest, s.revoked from unnest(" + idArray + ") as i(id)"
+                + " cross join lateral (select max(o.version_us) as newest,"
+                + " coalesce(min(o.version_us) filter (where o.revoked), 9223372036854775807) as revoked"
+                + " from stix_object o where o.id = i.id) s where s.newest is not null";
     }
 
     /**
