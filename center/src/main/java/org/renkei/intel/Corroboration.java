@@ -59,6 +59,13 @@ final class Corroboration {
     private static final Set<String> VALUE_TYPES = Set.of("ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr",
             "mac-addr");
 
+    /** Per key of :keys (text[]), each member with shareable (CLEAR/GREEN) sources: its weight and highest TLP. */
+    static final String SHAREABLE_SOURCES_SQL = """
+            select k.key, m.trust_weight, s.tlp from unnest(cast(:keys as text[])) as k(key)
+            cross join lateral (select c.member_id, max(c.tlp) as tlp from corroboration_source c
+              where c.key = k.key and c.tlp <= 1 group by c.member_id) s
+            join member m on m.id = s.member_id""";
+
     /** One report or sighting of a key by a member. */
     record Source(String key, UUID member, String objectId, String kind, int tlp) {
     }
@@ -171,10 +178,11 @@ final class Corroboration {
         record Row(String key, double weight, int tlp) {
         }
         Map<String, List<Row>> byKey = new LinkedHashMap<>();
-        h.createQuery("""
-                select s.key, m.trust_weight, max(s.tlp) from corroboration_source s join member m on m.id = s.member_id
-                where s.key = any(:keys) and s.tlp <= 1 group by s.key, s.member_id, m.trust_weight""")
-                .bind("keys", all.stream().map(Source::key).distinct().toArray(String[]::new))
+        // one probe of the primary key (key, member_id, object_id) per key, in key order: with
+        // "s.key = any(:keys)" PostgreSQL plans a sequential scan of the whole table once the array is
+        // large, which grows with the store (see Ingestor.stored)
+        h.createQuery(SHAREABLE_SOURCES_SQL)
+                .bind("keys", all.stream().map(Source::key).distinct().sorted().toArray(String[]::new))
                 .map((rs, ctx) -> new Row(rs.getString(1), rs.getDouble(2), rs.getInt(3)))
                 .forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
         List<Merged> out = new ArrayList<>();

@@ -1,0 +1,60 @@
+package org.renkei.intel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.renkei.center.TestCenter;
+import org.renkei.store.PostgresExtension;
+
+/**
+ * The ingest writer's two per-batch lookups (the stored versions of the batch's ids, the shareable
+ * sources of its corroboration keys) must cost what the batch costs, not what the store holds. Asked
+ * as "col = any(:array) group by ...", PostgreSQL plans a large array as a sequential scan of the
+ * whole table; these plans, from the embedded PostgreSQL the center runs on, show one index probe
+ * per element instead, on a store ten times the batch.
+ */
+class BatchLookupPlanTest {
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.embedded();
+
+    private static final int STORED = 100_000;
+    private static final int BATCH = 10_000;
+
+    @Test
+    void storedVersionsAndShareableSourcesAreLookedUpByIndexWhateverTheStoreSize() {
+        try (TestCenter center = TestCenter.start(PG.database()); Handle h = PG.jdbi().open()) {
+            String member = h.createQuery("select id::text from member limit 1").mapTo(String.class).one();
+            h.execute("insert into stix_object (id, version_us, date_added_us, type, tlp, submitter, body) "
+                    + "select 'indicator--' || lpad(to_hex(g), 36, '0'), 1, g, 'indicator', 1, '" + member + "', "
+                    + "repeat('x', 600) from generate_series(1, " + STORED + ") g");
+            h.execute("insert into corroboration_source (key, member_id, object_id, kind, tlp) "
+                    + "select 'sco:ipv4-addr:10.0.' || g, '" + member + "', 'indicator--' || lpad(to_hex(g), 36, '0'), "
+                    + "'report', 1 from generate_series(1, " + STORED + ") g");
+            h.execute("analyze stix_object");
+            h.execute("analyze corroboration_source");
+            String ids = IntStream.rangeClosed(STORED - BATCH / 2, STORED + BATCH / 2)
+                    .mapToObj(g -> "indicator--" + "0".repeat(36 - Integer.toHexString(g).length()) + Integer.toHexString(g))
+                    .collect(Collectors.joining(","));
+            String keys = IntStream.rangeClosed(STORED - BATCH / 2, STORED + BATCH / 2)
+                    .mapToObj(g -> "\"sco:ipv4-addr:10.0." + g + "\"").collect(Collectors.joining(",", "{", "}"));
+
+            String stored = plan(h, Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')"));
+            assertThat(stored).contains("Index").contains("stix_object_pkey").doesNotContain("Seq Scan on stix_object");
+            String sources = plan(h, Corroboration.SHAREABLE_SOURCES_SQL.replace(":keys", "'" + keys + "'"));
+            assertThat(sources).contains("corroboration_source_pkey").doesNotContain("Seq Scan on corroboration_source");
+
+            // and the answers: half of the ids are stored, each with its one version
+            long found = h.createQuery(Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')"))
+                    .mapToMap().list().size();
+            assertThat(found).isEqualTo(BATCH / 2 + 1);
+        }
+    }
+
+    private static String plan(Handle h, String sql) {
+        return String.join("\n", h.createQuery("explain " + sql).mapTo(String.class).list());
+    }
+}
