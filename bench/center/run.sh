@@ -139,7 +139,7 @@ start_server() {
   port=$(free_port); dbport=$(free_port); DBPORT=$dbport
   [ -n "$PROFILE" ] && opts="-XX:StartFlightRecording=filename=$RESULTS_DIR/center-$STAMP-$label.jfr,settings=profile,dumponexit=true"
   say "starting the center ($label) on 127.0.0.1:$port"
-  (cd "$WORK" && RENKEI_ADMIN_TOKEN="$ADMIN_TOKEN" RENKEI_DB_EMBEDDED_PORT="$dbport" RENKEI_JAVA_OPTS="$opts" \
+  (cd "$WORK" && RENKEI_ADMIN_TOKEN="$ADMIN_TOKEN" RENKEI_DB_EMBEDDED_PORT="$dbport" RENKEI_JAVA_OPTS="$opts ${RENKEI_JAVA_OPTS:-}" \
      exec "$ROOT/renkei" serve --host 127.0.0.1 --port "$port" --data "$WORK/data-$label" "$@" >"$WORK/server-$label.log" 2>&1) &
   SERVER_PID=$!
   BASE="http://127.0.0.1:$port"

@@ -85,7 +85,10 @@ public final class MemberDirectory {
         });
     }
 
-    /** Removes a member that has shared nothing; one that has is kept, so nothing accepted is lost. */
+    /**
+     * Removes a member that has shared nothing (no objects, no sensor observations); one that has is
+     * kept, so nothing accepted is lost.
+     */
     public void delete(UUID id) {
         jdbi.useTransaction(h -> {
             // the row lock waits for an ingest batch storing this member's objects (it holds KEY SHARE on
@@ -105,6 +108,12 @@ public final class MemberDirectory {
             if (shared > 0) {
                 throw new ConflictException("member '" + m.name() + "' has submitted " + shared
                         + " objects, which stay in the store; revoke its tokens instead of removing it");
+            }
+            long batches = h.createQuery("select count(*) from observation_batch where member_id = :id")
+                    .bind("id", id).mapTo(Long.class).one();
+            if (batches > 0) {
+                throw new ConflictException("member '" + m.name() + "' has sent " + batches
+                        + " sensor observation batches, which stay in the store; revoke its tokens instead of removing it");
             }
             h.createUpdate("delete from member where id = :id").bind("id", id).execute();
         });

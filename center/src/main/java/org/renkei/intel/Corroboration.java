@@ -159,7 +159,7 @@ final class Corroboration {
                     create temp table if not exists corroboration_source_stage
                       (key text, member_id uuid, object_id text, kind text, tlp smallint) on commit delete rows""");
             try {
-                rows(all).copyIn(h.getConnection(), "copy corroboration_source_stage from stdin (format binary)");
+                copy(h.getConnection(), "copy corroboration_source_stage from stdin (format binary)", all);
             } catch (SQLException e) {
                 throw new StoreException("could not record corroboration sources", e);
             }
@@ -200,12 +200,14 @@ final class Corroboration {
         return out;
     }
 
-    private static BinaryCopy rows(Collection<Source> sources) {
-        BinaryCopy rows = new BinaryCopy();
-        for (Source s : sources) {
-            rows.row(5).text(s.key()).uuid(s.member()).text(s.objectId()).text(s.kind()).int2(s.tlp());
+    /** Streams the sources into {@code copySql}'s table (see {@link BinaryCopy#into}). */
+    private static void copy(Connection c, String copySql, Collection<Source> sources) throws SQLException {
+        try (BinaryCopy rows = BinaryCopy.into(c, copySql)) {
+            for (Source s : sources) {
+                rows.row(5).text(s.key()).uuid(s.member()).text(s.objectId()).text(s.kind()).int2(s.tlp());
+            }
+            rows.finish();
         }
-        return rows;
     }
 
     /**
@@ -213,16 +215,18 @@ final class Corroboration {
      * once; false (and nothing written) if one is known all the same, as a deleted object's are.
      */
     private static boolean copyNew(Handle h, List<Source> all) {
-        Map<List<Object>, Source> unique = new LinkedHashMap<>();
+        record Identity(String key, UUID member, String objectId) {
+        }
+        Map<Identity, Source> unique = new LinkedHashMap<>();
         for (Source s : all) {
-            unique.putIfAbsent(List.of(s.key(), s.member(), s.objectId()), s);
+            unique.putIfAbsent(new Identity(s.key(), s.member(), s.objectId()), s);
         }
         Connection c = h.getConnection();
         try {
             Savepoint before = c.setSavepoint();
             try {
-                rows(unique.values()).copyIn(c, "copy corroboration_source (key, member_id, object_id, kind, tlp) "
-                        + "from stdin (format binary)");
+                copy(c, "copy corroboration_source (key, member_id, object_id, kind, tlp) from stdin (format binary)",
+                        unique.values());
                 c.releaseSavepoint(before);
                 return true;
             } catch (SQLException e) {

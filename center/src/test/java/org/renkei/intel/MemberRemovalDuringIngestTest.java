@@ -56,6 +56,9 @@ class MemberRemovalDuringIngestTest {
             JsonNode status = TestCenter.json(center.get("/taxii2/api1/status/" + statusId + "/", analyst));
             assertThat(status.get("status").asString()).isEqualTo("complete");
             assertThat(status.get("success_count").asInt()).isZero();
+            // the entries listed as pending at submit (and remembered for polls) are not successes now
+            assertThat(status.get("successes")).isEmpty();
+            assertThat(status.get("pendings")).isEmpty();
             assertThat(status.get("failure_count").asInt()).isEqualTo(2);
             assertThat(status.get("failures").get(0).get("message").asString()).contains("member was removed");
             // the other member's objects in the same batch are stored as usual

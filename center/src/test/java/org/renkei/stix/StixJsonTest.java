@@ -33,6 +33,27 @@ class StixJsonTest {
     }
 
     @Test
+    void handsEachObjectOverAsItIsReadInOrderAndListsTheOtherElementsByIndex() {
+        List<String> seen = new ArrayList<>();
+        StixEnvelope envelope = StixJson.withDefaultLimits().parseEnvelope(bytes("{\"objects\":["
+                + SpecExamples.text("indicator") + ",5," + SpecExamples.text("malware") + ",\"x\"],\"more\":true}"),
+                o -> seen.add(o.type()));
+        assertThat(seen).containsExactly("indicator", "malware");
+        assertThat(envelope.objects()).isEmpty();
+        assertThat(envelope.more()).isTrue();
+        assertThat(envelope.notObjects()).extracting(StixEnvelope.NotAnObject::index).containsExactly(1, 3);
+    }
+
+    @Test
+    void aBodyBrokenAfterSomeObjectsIsRefusedAfterThoseWereHandedOver() {
+        List<String> seen = new ArrayList<>();
+        assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(
+                bytes("{\"objects\":[" + SpecExamples.text("indicator") + ",{\"type\":"), o -> seen.add(o.type())))
+                .isInstanceOf(StixParseException.class);
+        assertThat(seen).containsExactly("indicator");
+    }
+
+    @Test
     void readsTaxiiEnvelopeWithMoreAndNext() {
         StixEnvelope envelope = StixJson.withDefaultLimits().parseEnvelope(
                 bytes("{\"more\":true,\"next\":\"abc\",\"objects\":[" + SpecExamples.text("indicator") + "]}"));
@@ -106,7 +127,16 @@ class StixJsonTest {
     @Test
     void rejectsDuplicateKeys() {
         assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(bytes("{\"objects\":[{\"type\":\"a\",\"type\":\"b\"}]}")))
-                .isInstanceOf(StixParseException.class).hasMessageContaining("type");
+                .isInstanceOf(StixParseException.class).hasMessageContaining("duplicate key \"type\"")
+                .hasMessageNotContaining("FAIL_ON");
+        // nested objects and lists of objects, the envelope's own members, a single object
+        assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(bytes(
+                "{\"objects\":[{\"type\":\"a\",\"x\":[{\"k\":{\"n\":1,\"n\":2}}]}]}")))
+                .isInstanceOf(StixParseException.class).hasMessageContaining("duplicate key \"n\"");
+        assertThatThrownBy(() -> StixJson.withDefaultLimits().parseEnvelope(bytes("{\"objects\":[],\"more\":false,\"objects\":[]}")))
+                .isInstanceOf(StixParseException.class).hasMessageContaining("duplicate key \"objects\"");
+        assertThatThrownBy(() -> StixJson.withDefaultLimits().parseObject(bytes("{\"id\":\"a\",\"b\":0,\"id\":\"a\"}")))
+                .isInstanceOf(StixParseException.class).hasMessageContaining("duplicate key \"id\"");
     }
 
     @Test

@@ -94,6 +94,30 @@ class ObservationsApiTest {
     }
 
     @Test
+    void aMemberWhoseSensorSentBatchesIsKeptWithItsBatches() {
+        TestCenter.Account operator = center.member("Sensor operator " + UUID.randomUUID(), MemberType.ISP,
+                Sector.INFORMATION_COMMUNICATIONS, List.of());
+        String token = center.token(operator.member(), Role.SENSOR).token();
+        String batch = """
+                {"schema_version":1,"batch_id":"%s","sensor_id":"kept",
+                 "interval_start":"2026-11-22T00:00:00Z","interval_end":"2026-11-22T00:01:00Z",
+                 "created_at":"2026-11-22T00:01:00Z","packets":10,"bytes":600,"packet_classes":{},
+                 "source_count":0,"sources_omitted":0,"sources":[],"ports":[],"scan_events":[],"dos_events":[],
+                 "darknet_size":256,"rules_version":"1"}""".formatted(UUID.randomUUID());
+        assertThat(post(token, batch).statusCode()).isEqualTo(201);
+
+        var removal = center.delete("/api/v1/members/" + operator.id(), TestCenter.ADMIN_TOKEN);
+
+        assertThat(removal.statusCode()).as(removal.body()).isEqualTo(409);
+        assertThat(removal.body()).contains("observation batches").contains("revoke its tokens");
+        assertThat(center.get("/api/v1/members/" + operator.id(), TestCenter.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        Long kept = center.center().database().jdbi().withHandle(h -> h.createQuery(
+                "select count(*) from observation_batch where member_id = :m").bind("m", operator.id())
+                .mapTo(Long.class).one());
+        assertThat(kept).isEqualTo(1);
+    }
+
+    @Test
     void onlySensorTokensDeliverAndBadBatchesAreNamed() {
         assertThat(post(isp.token(), "{}").statusCode()).isEqualTo(403);
         assertThat(post(null, "{}").statusCode()).isEqualTo(401);

@@ -388,10 +388,22 @@ public final class TaxiiApi implements HttpService {
             throw new HttpStatusException(415, "send the envelope as Content-Type: " + MEDIA
                     + (ct.isEmpty() ? "" : " (got '" + ct + "')"));
         }
+        Boolean anonymous = null;
+        String anon = req.headers().first(io.helidon.http.HeaderNames.create("X-Renkei-Anonymous")).orElse(null);
+        if (anon != null) {
+            anonymous = switch (anon.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new InputException("X-Renkei-Anonymous", "must be true or false");
+            };
+        }
         byte[] body = Bodies.read(req, settings.maxContentLength());
+        // each object is checked as the parser reaches it (see Ingestor.Intake); nothing is
+        // recorded until finish, so a body refused half-way leaves no trace
+        Ingestor.Intake intake = ingestor.intake(new Submission(p, c.id(), c.audience(), anonymous, c.tlpRule()));
         StixEnvelope envelope;
         try {
-            envelope = stixJson.parseEnvelope(body);
+            envelope = stixJson.parseEnvelope(body, intake::add);
         } catch (StixParseException e) {
             if (e.kind() == StixParseException.Kind.TOO_LARGE) {
                 throw new HttpStatusException(413, e.getMessage());
@@ -402,17 +414,7 @@ public final class TaxiiApi implements HttpService {
         for (StixEnvelope.NotAnObject n : envelope.notObjects()) {
             notObjects.add(new SubmissionStatus.Entry(null, null, n.problem()));
         }
-        Boolean anonymous = null;
-        String anon = req.headers().first(io.helidon.http.HeaderNames.create("X-Renkei-Anonymous")).orElse(null);
-        if (anon != null) {
-            anonymous = switch (anon.trim().toLowerCase(Locale.ROOT)) {
-                case "true", "1", "yes" -> true;
-                case "false", "0", "no" -> false;
-                default -> throw new InputException("X-Renkei-Anonymous", "must be true or false");
-            };
-        }
-        SubmissionStatus st = ingestor.submit(new Submission(p, c.id(), c.audience(), anonymous, c.tlpRule()),
-                envelope.objects(), notObjects);
+        SubmissionStatus st = intake.finish(notObjects);
         sendRaw(res, 202, st.toJson());
     }
 

@@ -189,11 +189,14 @@ class TaxiiServerTest {
         UUID id = UUID.randomUUID();
         String oid = "indicator--" + id;
         // the newer first: arrival order must not decide which is the latest
+        // (and each version more than once: right after itself, and after another version)
         JsonNode status = center.submit("community", bank.token(), envelope(
                 indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN),
+                indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN),
                 indicator(id, "2026-05-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.40']", Tlp.GREEN),
-                indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN)));
-        assertThat(status.get("success_count").asInt()).isEqualTo(3);
+                indicator(id, "2026-05-02T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.41']", Tlp.GREEN),
+                indicator(id, "2026-05-01T00:00:00.000Z", "[ipv4-addr:value = '192.0.2.40']", Tlp.GREEN)));
+        assertThat(status.get("success_count").asInt()).isEqualTo(5);
         assertThat(status.get("failure_count").asInt()).isZero();
         assertThat(json(center.get(OBJECTS + oid + "/versions/", bank.token())).get("versions")).extracting(JsonNode::asString)
                 .containsExactlyInAnyOrder("2026-05-01T00:00:00.000Z", "2026-05-02T00:00:00.000Z");
@@ -379,6 +382,22 @@ class TaxiiServerTest {
         var deep = center.postTaxii(OBJECTS, bank.token(), "{\"objects\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
         assertThat(deep.statusCode()).isEqualTo(400);
         assertThat(deep.body()).doesNotContain("Exception").doesNotContain("at org.");
+    }
+
+    @Test
+    void aBodyThatBreaksOffAfterValidObjectsIs400AndStoresNoneOfThem() throws Exception {
+        // the objects are checked while the body is parsed: the ones read before the break must not be kept
+        ObjectNode first = indicator("[ipv4-addr:value = '192.0.2.93']", Tlp.GREEN);
+        ObjectNode second = indicator("[ipv4-addr:value = '192.0.2.94']", Tlp.GREEN);
+        String body = "{\"objects\":[" + first + "," + second + ",{\"type\":\"indicator\",";
+        var r = center.postTaxii(OBJECTS, bank.token(), body);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("title").asString()).isNotBlank();
+        center.awaitIdle();
+        for (ObjectNode o : List.of(first, second)) {
+            var got = center.get(OBJECTS + "?match[id]=" + o.get("id").asString(), bank.token());
+            assertThat(got.statusCode() == 404 || json(got).path("objects").isEmpty()).as(got.body()).isTrue();
+        }
     }
 
     @Test

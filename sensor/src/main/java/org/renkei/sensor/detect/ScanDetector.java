@@ -488,15 +488,7 @@ public final class ScanDetector implements AutoCloseable {
         }
         if (finishCursor < cap) return false;
         finishCursor = 0;
-        lastSweepSec = Long.MAX_VALUE / 4; // as finish(): the table and the bitmap pool start afresh
-        oldestLast = Long.MAX_VALUE;
-        table.clear();
-        poolArena.close();
-        poolArena = Arena.ofShared();
-        poolCapacity = 1024;
-        poolUsed = 0;
-        poolFree = -1;
-        pool = NativeMemory.allocate(poolArena, poolCapacity * BITMAP_BYTES);
+        clearAll(); // as finish(): the table and the bitmap pool start afresh
         return true;
     }
 

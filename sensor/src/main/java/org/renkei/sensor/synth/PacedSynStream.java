@@ -64,12 +64,7 @@ public final class PacedSynStream {
         if (packetsPerSecond < 1) throw new IllegalArgumentException("packets per second must be at least 1");
         if (sources < 1) throw new IllegalArgumentException("sources must be at least 1");
         Random r = new Random(seed);
-        int[] src = new int[sources];
-        for (int i = 0; i < sources; i++) {
-            int a;
-            do { a = r.nextInt(); } while ((a >>> 24) == 0 || (a >>> 24) == 127 || (a >>> 24) >= 224 || (a >>> 24) == 10);
-            src[i] = a;
-        }
+        int[] src = TrafficSynthesizer.randomSources(r, sources);
         long total = seconds > 0 ? Math.multiplyExact(packetsPerSecond, seconds) : Long.MAX_VALUE;
         PacketBuilder pb = new PacketBuilder();
         pb.payloadLength = 0;

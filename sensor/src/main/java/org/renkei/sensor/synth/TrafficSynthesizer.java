@@ -360,18 +360,24 @@ public final class TrafficSynthesizer {
         return PacketClass.BACKSCATTER;
     }
 
+    /** {@code n} random unicast IPv4 sources outside 0/8, 10/8, 127/8 and 224/3, drawn from {@code r}. */
+    static int[] randomSources(Random r, int n) {
+        int[] src = new int[n];
+        for (int i = 0; i < n; i++) {
+            int a;
+            do { a = r.nextInt(); } while ((a >>> 24) == 0 || (a >>> 24) == 127 || (a >>> 24) >= 224 || (a >>> 24) == 10);
+            src[i] = a;
+        }
+        return src;
+    }
+
     /**
      * Writes {@code packets} 60-byte Ethernet TCP SYNs from {@code sources} distinct random
      * sources into a /16 darknet at {@code packetsPerSecond}: the benchmark workload.
      */
     public static void writeSynWorkload(Path file, int packets, int sources, int packetsPerSecond, long seed) throws IOException {
         Random r = new Random(seed);
-        int[] src = new int[sources];
-        for (int i = 0; i < sources; i++) {
-            int a;
-            do { a = r.nextInt(); } while ((a >>> 24) == 0 || (a >>> 24) == 127 || (a >>> 24) >= 224 || (a >>> 24) == 10);
-            src[i] = a;
-        }
+        int[] src = randomSources(r, sources);
         PacketBuilder pb = new PacketBuilder();
         pb.payloadLength = 0;
         byte[] frame = new byte[60];
