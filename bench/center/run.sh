@@ -290,6 +290,17 @@ print(f"  WAL: {(a[2]-b[2])/n:,.0f} bytes per object, {(a[1]-b[1])/n:.2f} full-p
     "$walb" "$(wal_stats)" "$count" >&2
 }
 
+# latency_cpu BEFORE AFTER LABEL...: the server's CPU per posted object over a latency pass (JVM and
+# embedded PostgreSQL) and the load: wall-clock latencies on a shared machine follow the load, this less so
+latency_cpu() {
+  local b="$1" a="$2"; shift 2
+  python3 -c '
+import sys
+b, a, n = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3])
+print(f"  latency {sys.argv[4]}: server CPU per object: JVM {1e3*(float(a[0])-float(b[0]))/n:.2f} ms (JIT {1e3*(float(a[2])-float(b[2]))/n:.2f}, GC {1e3*(float(a[3])-float(b[3]))/n:.2f}), "
+      f"PostgreSQL {1e3*(float(a[1])-float(b[1]))/n:.2f} ms; load {sys.argv[5]}")' "$b" "$a" "$LATENCY_COUNT" "$*" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
+}
+
 # wal_stats: records|full-page images|bytes|checkpoints of the embedded PostgreSQL (empty for an external one)
 wal_stats() {
   [ -z "${PG_DB:-}" ] || return 0
@@ -367,11 +378,15 @@ if wants ingest || wants get || wants latency; then
   if wants latency; then
     STORED=$(psql -h 127.0.0.1 -p "$DBPORT" -U postgres -d renkei -qAt -c "select count(*) from stix_object")
     say "latency: $LATENCY_COUNT single-object POSTs, one every 20 ms, watched on SSE and TAXII GET"
+    before=$(cpu_split "$SERVER_PID")
     bench_java org.renkei.bench.LatencyBench --base "$BASE" --token "$TOKEN" --collection "$COLLECTION" \
       --count "$LATENCY_COUNT" --interval-ms 20 --mode sse --seed 7 --label latency | tee "$WORK/latency.out"
+    latency_cpu "$before" "$(cpu_split "$SERVER_PID")" pass 1
     say "latency, second pass: the same, each object also polled through TAXII GET match[id] every 5 ms"
+    before=$(cpu_split "$SERVER_PID")
     bench_java org.renkei.bench.LatencyBench --base "$BASE" --token "$TOKEN" --collection "$COLLECTION" \
       --count "$LATENCY_COUNT" --interval-ms 20 --mode taxii --seed 8 --label latency2 | tee -a "$WORK/latency.out"
+    latency_cpu "$before" "$(cpu_split "$SERVER_PID")" pass 2
     f="$WORK/latency.out"
     lrow() { # label what target
       ROWS+=("| latency: POST → $2 | $(result "$1" "$f" seen)/$LATENCY_COUNT objects, one every 20 ms, store of $(thousands "$STORED") | p50 $(result "$1" "$f" p50_ms) ms, p90 $(result "$1" "$f" p90_ms) ms, p99 **$(result "$1" "$f" p99_ms) ms**, max $(result "$1" "$f" max_ms) ms | $3 |")

@@ -516,6 +516,43 @@ class TaxiiServerTest {
         assertThat(raw.body().length).isLessThan(plain.body().length());
     }
 
+    @Test
+    void aPageMuchLargerThanTheSocketBuffersArrivesWholeAsSentAndGzipped() throws Exception {
+        // over 300 KB of JSON: many times the server's write buffers and the loopback socket buffers, so the
+        // server must write it in pieces as the client drains them (this once went out 8 KB per call)
+        String type = "x-big-" + UUID.randomUUID().toString().substring(0, 8);
+        String filler = "x".repeat(8000);
+        ObjectNode[] objects = new ObjectNode[50];
+        for (int i = 0; i < objects.length; i++) {
+            objects[i] = Json.object().put("type", type).put("id", type + "--" + UUID.randomUUID())
+                    .put("spec_version", "2.1").put("created", "2026-01-01T00:00:00.000Z")
+                    .put("modified", "2026-01-01T00:00:00.000Z").put("x_filler", i + filler);
+            objects[i].putArray("object_marking_refs").add(Tlp.GREEN.markingDefinitionId());
+        }
+        for (int i = 0; i < objects.length; i += 10) { // the tests' request limit is 200,000 bytes
+            JsonNode st = center.submit("community", bank.token(), envelope(java.util.Arrays.copyOfRange(objects, i, i + 10)));
+            assertThat(st.get("success_count").asInt()).as(st.toString()).isEqualTo(10);
+        }
+        String q = OBJECTS + "?match[type]=" + type + "&limit=50";
+        for (int round = 0; round < 2; round++) { // rendered, then from the page cache
+            var plain = center.http().send(center.request(q, bank.token()).header("Accept", TestCenter.TAXII)
+                    .header("Accept-Encoding", "identity").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(plain.body().length).isGreaterThan(300_000);
+            assertThat(plain.headers().firstValueAsLong("Content-Length")).hasValue(plain.body().length);
+            JsonNode page = Json.MAPPER.readTree(plain.body());
+            assertThat(page.get("objects")).hasSize(50);
+            for (int i = 0; i < 50; i++) {
+                assertThat(page.get("objects").get(i).get("x_filler").asString()).isEqualTo(i + filler);
+            }
+            var zipped = center.http().send(center.request(q, bank.token()).header("Accept", TestCenter.TAXII)
+                    .header("Accept-Encoding", "gzip").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+                assertThat(in.readAllBytes()).isEqualTo(plain.body());
+            }
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
             "gzip|true", "GZIP;q=0.5|true", "gzip;q=0|false", "identity|false", "*|true", "gzip;q=0, *|false",
