@@ -123,7 +123,7 @@ public final class CenterHttpServer implements AutoCloseable {
                 // the output streams' buffer: small, since a stream copies a write smaller than it into it
                 // (TaxiiApi.sendLarge writes cached pages of tens of kilobytes through one uncopied), and
                 // every stream allocates one; the live stream flushes its events itself
-                .writeBufferSize(TaxiiApi.COPY_LIMIT - 1024)
+                .writeBufferSize(TaxiiApi.MAX_WRITE_BUFFER)
                 // Blocking java.net sockets, not Helidon's NIO socket: the NIO one writes every response
                 // through a fixed 8 KB heap buffer, so a 64 KB TAXII page left in 8 write calls, each
                 // copied twice more (into that buffer, then into a direct one). Measured with perf stat

@@ -249,6 +249,8 @@ public final class TaxiiApi implements HttpService {
     public static final int COPY_LIMIT = 16 * 1024;
     /** The first bytes of a large body: they travel with the response head, the rest is written as is. */
     private static final int HEAD_SLICE = 1024;
+    /** The largest output-stream buffer that never copies the rest of a large body (see {@link #sendLarge}). */
+    public static final int MAX_WRITE_BUFFER = COPY_LIMIT - HEAD_SLICE;
 
     /**
      * Writes a body without copying it. {@code send(byte[])} copies the whole entity into a new
