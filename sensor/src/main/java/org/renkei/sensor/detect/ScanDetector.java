@@ -133,12 +133,8 @@ public final class ScanDetector implements AutoCloseable {
      * (the estimate then undercounts, which the bound makes unavoidable).
      */
     private boolean setBit(long off, int bit) {
-        return setBit(off, table.mem.get(SlotTable.INT, off + O_DEST), bit);
-    }
-
-    /** {@link #setBit(long, int)} with the entry's destination word {@code d} already read. */
-    private boolean setBit(long off, int d, int bit) {
         var m = table.mem;
+        int d = m.get(SlotTable.INT, off + O_DEST);
         if (d < 0) {
             long wordOff = (d & 0x7FFFFFFFL) * BITMAP_BYTES + ((bit >>> 6) << 3);
             long word = pool.get(SlotTable.LONG, wordOff);
@@ -305,40 +301,32 @@ public final class ScanDetector implements AutoCloseable {
         if (off < 0) return;
         var m = table.mem;
         int s = (int) sec;
-        boolean inserted = table.lastInserted;
-        // Each segment access pays its own bounds and liveness checks, so neighbouring fields are read
-        // and written as one (little-endian, see SlotTable.LONG) word where they share one (about a dozen accesses a packet
-        // instead of some twenty-five); the layout is unchanged, so every other reader of the slot is too.
-        if (inserted) m.set(SlotTable.LONG, off + O_FIRST, (s & 0xFFFFFFFFL) | ((long) s << 32)); // first and last
-        else m.set(SlotTable.INT, off + O_LAST, s);
+        if (table.lastInserted) {
+            m.set(SlotTable.INT, off + O_FIRST, s);
+            m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) 0xFF);
+        }
+        m.set(SlotTable.INT, off + O_LAST, s);
         if (sec < oldestLast) oldestLast = sec;
         m.set(SlotTable.INT, off + O_PACKETS, m.get(SlotTable.INT, off + O_PACKETS) + 1);
-        int wire = p.wireLength;
-        m.set(SlotTable.LONG, off + O_BYTES, m.get(SlotTable.LONG, off + O_BYTES) + wire);
-        // Interval packets (low int) and bytes (high int), each wrapping on its own as two ints would.
-        long iv = m.get(SlotTable.LONG, off + O_IV_PACKETS);
-        int ivPackets = (int) iv;
+        m.set(SlotTable.LONG, off + O_BYTES, m.get(SlotTable.LONG, off + O_BYTES) + p.wireLength);
+        int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
         if (ivPackets == 0) activeEntries++;
-        m.set(SlotTable.LONG, off + O_IV_PACKETS, ((ivPackets + 1) & 0xFFFFFFFFL) | ((long) ((int) (iv >>> 32) + wire) << 32));
-        // TTL minimum and maximum, TCP flags, classes (bytes 48-51) and the fingerprint mask (52-55).
-        long w = m.get(SlotTable.LONG, off + O_TTL_MIN);
+        m.set(SlotTable.INT, off + O_IV_PACKETS, ivPackets + 1);
+        m.set(SlotTable.INT, off + O_IV_BYTES, m.get(SlotTable.INT, off + O_IV_BYTES) + p.wireLength);
         int ttl = p.ttl;
-        int ttlMin = inserted ? 0xFF : (int) w & 0xFF; // a new slot's minimum starts at the maximum
+        if (ttl < (m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF)) m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) ttl);
+        if (ttl > (m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF)) m.set(SlotTable.BYTE, off + O_TTL_MAX, (byte) ttl);
+        m.set(SlotTable.BYTE, off + O_FLAGS, (byte) (m.get(SlotTable.BYTE, off + O_FLAGS) | p.tcpFlags));
         int classBit = 1 << cls.ordinal();
-        int small = Math.min(ttlMin, ttl) | (Math.max((int) (w >>> 8) & 0xFF, ttl) << 8) | ((((int) (w >>> 16)) | p.tcpFlags) & 0xFF) << 16
-                | ((((int) (w >>> 24)) | classBit) & 0xFF) << 24;
-        int fpMask = (int) (w >>> 32);
-        if (fingerprint >= 0) fpMask |= 1 << fingerprint;
-        m.set(SlotTable.LONG, off + O_TTL_MIN, (small & 0xFFFFFFFFL) | ((long) fpMask << 32));
+        m.set(SlotTable.BYTE, off + O_CLASSES, (byte) (m.get(SlotTable.BYTE, off + O_CLASSES) | classBit));
+        if (fingerprint >= 0) m.set(SlotTable.INT, off + O_FP, m.get(SlotTable.INT, off + O_FP) | (1 << fingerprint));
         if ((classBit & PROBE_MASK) == 0) return;
-        // Probes (low int) and the destination bitmap word (high int).
-        long pd = m.get(SlotTable.LONG, off + O_PROBES);
-        int probes = (int) pd + 1;
+        int probes = m.get(SlotTable.INT, off + O_PROBES) + 1;
         m.set(SlotTable.INT, off + O_PROBES, probes);
         long h = Addresses.mix(family == 4 ? p.dst4 : p.dst6Hi ^ (p.dst6Lo * 0x9E3779B97F4A7C15L));
         int bit = (int) (h >>> 55); // 9 bits
-        if (!setBit(off, (int) (pd >>> 32), bit)) return;
-        if (probes >= config.minDestinations() && (small & (STARTED << 24)) == 0) maybeStarted(off, probes);
+        if (!setBit(off, bit)) return;
+        if (probes >= config.minDestinations() && (m.get(SlotTable.BYTE, off + O_CLASSES) & STARTED) == 0) maybeStarted(off, probes);
     }
 
     /** Out of the per-packet path: reports the campaign once its distinct destinations reach the threshold. */

@@ -21,13 +21,11 @@ import java.lang.foreign.ValueLayout;
  */
 final class SlotTable implements AutoCloseable {
     // Unaligned layouts: slots are aligned by construction, and the aligned layouts' per-access
-    // alignment check showed up as the top frame of the profile. Little-endian on every platform
-    // (the native order of x86 and aarch64, so free there): callers read two neighbouring ints as
-    // one long, the first in the low half, and bytes at known positions within wider fields.
-    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    // alignment check showed up as the top frame of the profile.
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
-    static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     private Arena arena;
     MemorySegment mem;
