@@ -31,7 +31,7 @@
 # (round 6 of docs/sensor.md).
 # "renkei analyze" runs what ./renkei runs (its jar, JVM options and AOT cache; ./renkei builds
 # the jar and the cache first if needed); a second row times ./renkei itself, whose JDK lookup
-# (a "java -version" per installed JDK) adds its own start-up.
+# and staleness checks add their own start-up.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
