@@ -263,22 +263,6 @@ public final class ScanDetector implements AutoCloseable {
         touched += table.touch(keyHash);
     }
 
-    /**
-     * {@link #touch} for the first {@code n} of {@code keyHashes}, safe to call from a thread other
-     * than the one updating the detector (a decoder running ahead): it only loads, and if the table
-     * is being replaced meanwhile (it grows, or is cleared) the loads fail or land on the wrong
-     * memory, which only makes them useless. Returns a sum of what it loaded, for the caller to keep.
-     */
-    public int warm(long[] keyHashes, int n) {
-        int sum = 0;
-        try {
-            for (int i = 0; i < n; i++) sum += table.touch(keyHashes[i]);
-        } catch (IllegalStateException | IndexOutOfBoundsException e) {
-            // the table's memory was closed or swapped under us: nothing to warm
-        }
-        return sum;
-    }
-
     /** Entries with interval activity not yet collected (sizes {@link #collectActivity}'s table). */
     private long activeEntries;
 

@@ -473,9 +473,6 @@ public final class CaptureAnalyzer implements AutoCloseable {
                 consumed = new java.util.concurrent.atomic.AtomicLong();
         private volatile boolean producerParked, consumerParked, cancelled;
         private volatile Throwable failure;
-        /** Sink for the decoder's {@code warm} loads so they are not optimised away. */
-        @SuppressWarnings("unused")
-        private int warmed;
         private final Thread consumer = Thread.currentThread();
         private final Thread producer;
 
@@ -531,11 +528,10 @@ public final class CaptureAnalyzer implements AutoCloseable {
                         }
                         k++;
                     }
-                    // Load the batch's slots here too, well before this thread's consumer needs them: the lines
-                    // then wait in a cache the two cores share (the consumer's main-thread CPU in the packet loop
-                    // dropped by ~15-25 % with it on the 20 M-packet capture; the consumer still touches its
-                    // groups, since how much the cores share is the machine's business).
-                    warmed += scans.warm(hs, k);
+                    // The decoder used to load the batch's slots here too (ScanDetector.warm) so that the consumer
+                    // found them in a shared cache: that cut the consumer's CPU time, but the misses moved to this
+                    // thread and the process as a whole did more (round 6: whole runs at load ~2.5, 10.6 -> 8.7 s of
+                    // CPU, 6.6 -> 5.5 s wall without it); on two cores the total is what the wall time pays.
                     counts[b] = k;
                     publish(++seq);
                 }
