@@ -61,9 +61,9 @@ final class Corroboration {
 
     /** Per key of :keys (text[]), each member with shareable (CLEAR/GREEN) sources: its weight and highest TLP. */
     static final String SHAREABLE_SOURCES_SQL = """
-            select k.key, m.trust_weight, s.tlp from unnest(cast(:keys as text[])) as k(key)
-            cross join lateral (select c.member_id, max(c.tlp) as tlp from corroboration_source c
-              where c.key = k.key and c.tlp <= 1 group by c.member_id) s
+            select s.key, m.trust_weight, s.tlp
+            from (select c.key, c.member_id, max(c.tlp) as tlp from corroboration_source c
+              where c.key = any(cast(:keys as text[])) and c.tlp <= 1 group by c.key, c.member_id) s
             join member m on m.id = s.member_id""";
 
     /** One report or sighting of a key by a member. */
@@ -178,13 +178,16 @@ final class Corroboration {
         record Row(String key, double weight, int tlp) {
         }
         Map<String, List<Row>> byKey = new LinkedHashMap<>();
-        // one probe of the primary key (key, member_id, object_id) per key, in key order: with
-        // "s.key = any(:keys)" PostgreSQL plans a sequential scan of the whole table once the array is
-        // large, which grows with the store (see Ingestor.stored)
-        h.createQuery(SHAREABLE_SOURCES_SQL)
-                .bind("keys", all.stream().map(Source::key).distinct().sorted().toArray(String[]::new))
-                .map((rs, ctx) -> new Row(rs.getString(1), rs.getDouble(2), rs.getInt(3)))
-                .forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+        // one scan of the primary key (key, member_id, object_id) over the sorted keys; left to itself,
+        // PostgreSQL plans a large array as a sequential scan of the whole table, which grows with the
+        // store (see Ingestor.stored and BatchLookups)
+        BatchLookups.byIndex(h, () -> {
+            h.createQuery(SHAREABLE_SOURCES_SQL)
+                    .bind("keys", all.stream().map(Source::key).distinct().sorted().toArray(String[]::new))
+                    .map((rs, ctx) -> new Row(rs.getString(1), rs.getDouble(2), rs.getInt(3)))
+                    .forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+            return null;
+        });
         List<Merged> out = new ArrayList<>();
         for (var e : byKey.entrySet()) {
             List<Row> members = e.getValue();

@@ -14,8 +14,9 @@ import org.renkei.store.PostgresExtension;
  * The ingest writer's two per-batch lookups (the stored versions of the batch's ids, the shareable
  * sources of its corroboration keys) must cost what the batch costs, not what the store holds. Asked
  * as "col = any(:array) group by ...", PostgreSQL plans a large array as a sequential scan of the
- * whole table; these plans, from the embedded PostgreSQL the center runs on, show one index probe
- * per element instead, on a store ten times the batch.
+ * whole table; these plans, from the embedded PostgreSQL the center runs on and as the writer runs
+ * them ({@link BatchLookups#byIndex}), scan the primary key for the array instead, on a store ten
+ * times the batch; and the setting is back to what it was afterwards.
  */
 class BatchLookupPlanTest {
     @RegisterExtension
@@ -42,15 +43,25 @@ class BatchLookupPlanTest {
             String keys = IntStream.rangeClosed(STORED - BATCH / 2, STORED + BATCH / 2)
                     .mapToObj(g -> "\"sco:ipv4-addr:10.0." + g + "\"").collect(Collectors.joining(",", "{", "}"));
 
-            String stored = plan(h, Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')"));
+            h.begin();
+            String stored = BatchLookups.byIndex(h, () -> plan(h, Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')")));
             assertThat(stored).contains("Index").contains("stix_object_pkey").doesNotContain("Seq Scan on stix_object");
-            String sources = plan(h, Corroboration.SHAREABLE_SOURCES_SQL.replace(":keys", "'" + keys + "'"));
+            String sources = BatchLookups.byIndex(h, () -> plan(h, Corroboration.SHAREABLE_SOURCES_SQL.replace(":keys", "'" + keys + "'")));
             assertThat(sources).contains("corroboration_source_pkey").doesNotContain("Seq Scan on corroboration_source");
+            assertThat(h.createQuery("show enable_seqscan").mapTo(String.class).one()).isEqualTo("on");
 
-            // and the answers: half of the ids are stored, each with its one version
-            long found = h.createQuery(Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')"))
-                    .mapToMap().list().size();
-            assertThat(found).isEqualTo(BATCH / 2 + 1);
+            // and the answers: half of the ids are stored, each with its one version; every stored key
+            // of the batch has its one member's source
+            var found = BatchLookups.byIndex(h, () -> h.createQuery(Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')"))
+                    .mapToMap().list());
+            assertThat(found).hasSize(BATCH / 2 + 1).allSatisfy(r -> assertThat(r.get("newest")).isEqualTo(1L));
+            var shareable = BatchLookups.byIndex(h, () -> h.createQuery(Corroboration.SHAREABLE_SOURCES_SQL)
+                    .bind("keys", IntStream.rangeClosed(STORED - BATCH / 2, STORED + BATCH / 2)
+                            .mapToObj(g -> "sco:ipv4-addr:10.0." + g).sorted().toArray(String[]::new))
+                    .mapToMap().list());
+            assertThat(shareable).hasSize(BATCH / 2 + 1).allSatisfy(r -> assertThat(((Number) r.get("tlp")).intValue()).isEqualTo(1));
+            h.rollback();
+            assertThat(h.createQuery("show enable_seqscan").mapTo(String.class).one()).isEqualTo("on");
         }
     }
 
