@@ -13,19 +13,28 @@ import org.jdbi.v3.core.Handle;
  * elements; older versions descend per element within the one scan): on PostgreSQL 18, 17,000 keys
  * on 400,000 rows, 60 ms instead of 158 ms for the earlier form, a LATERAL subquery per element whose
  * executor rescans cost more than the index probes themselves. {@code BatchLookupPlanTest} checks the
- * plans. The setting is transaction-local ({@code set_config(..., true)}) and restored afterwards, so
- * the rest of the writer's transaction plans as usual.
+ * plans.
+ *
+ * <p>Parallel workers are off for the same statements: before autovacuum has analyzed a growing table
+ * the planner may expect tens of thousands of matches and start two workers for a lookup that finds
+ * none; starting them cost ~250 ms per batch (seen as 360–750 ms lookups in the first batches of a
+ * bench run), the lookup itself 20–60 ms. The settings are transaction-local
+ * ({@code set_config(..., true)}) and restored afterwards, so the rest of the writer's transaction
+ * plans as usual.
  */
 final class BatchLookups {
     private BatchLookups() {
     }
 
     static <T> T byIndex(Handle h, Supplier<T> lookup) {
-        String before = h.createQuery("select current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
-                .mapTo(String.class).one();
+        String[] before = h.createQuery("""
+                select current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'),
+                  set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)""")
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).one();
         T out = lookup.get();
-        // not in a finally: after a failed statement the transaction is aborted (and rolls the setting back)
-        h.createQuery("select set_config('enable_seqscan', :v, true)").bind("v", before).mapTo(String.class).one();
+        // not in a finally: after a failed statement the transaction is aborted (and rolls the settings back)
+        h.createQuery("select set_config('enable_seqscan', :s, true), set_config('max_parallel_workers_per_gather', :w, true)")
+                .bind("s", before[0]).bind("w", before[1]).map((rs, ctx) -> rs.getString(1)).one();
         return out;
     }
 }

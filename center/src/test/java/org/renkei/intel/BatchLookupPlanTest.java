@@ -35,20 +35,25 @@ class BatchLookupPlanTest {
             h.execute("insert into corroboration_source (key, member_id, object_id, kind, tlp) "
                     + "select 'sco:ipv4-addr:10.0.' || g, '" + member + "', 'indicator--' || lpad(to_hex(g), 36, '0'), "
                     + "'report', 1 from generate_series(1, " + STORED + ") g");
-            h.execute("analyze stix_object");
-            h.execute("analyze corroboration_source");
             String ids = IntStream.rangeClosed(STORED - BATCH / 2, STORED + BATCH / 2)
                     .mapToObj(g -> "indicator--" + "0".repeat(36 - Integer.toHexString(g).length()) + Integer.toHexString(g))
                     .collect(Collectors.joining(","));
             String keys = IntStream.rangeClosed(STORED - BATCH / 2, STORED + BATCH / 2)
                     .mapToObj(g -> "\"sco:ipv4-addr:10.0." + g + "\"").collect(Collectors.joining(",", "{", "}"));
 
-            h.begin();
+            h.begin(); // the writer's lookups run in its transaction: the settings are transaction-local
+            // before autovacuum's analyze (an empty-looking table): no parallel workers either
+            String unanalyzed = BatchLookups.byIndex(h, () -> plan(h, Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')")));
+            assertThat(unanalyzed).doesNotContain("Seq Scan").doesNotContain("Gather");
+            h.execute("analyze stix_object");
+            h.execute("analyze corroboration_source");
             String stored = BatchLookups.byIndex(h, () -> plan(h, Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')")));
-            assertThat(stored).contains("Index").contains("stix_object_pkey").doesNotContain("Seq Scan on stix_object");
+            assertThat(stored).contains("Index").contains("stix_object_pkey").doesNotContain("Seq Scan on stix_object")
+                    .doesNotContain("Gather");
             String sources = BatchLookups.byIndex(h, () -> plan(h, Corroboration.SHAREABLE_SOURCES_SQL.replace(":keys", "'" + keys + "'")));
             assertThat(sources).contains("corroboration_source_pkey").doesNotContain("Seq Scan on corroboration_source");
             assertThat(h.createQuery("show enable_seqscan").mapTo(String.class).one()).isEqualTo("on");
+            assertThat(h.createQuery("show max_parallel_workers_per_gather").mapTo(String.class).one()).isEqualTo("2");
 
             // and the answers: half of the ids are stored, each with its one version; every stored key
             // of the batch has its one member's source
