@@ -66,6 +66,14 @@ final class Corroboration {
               where c.key = any(cast(:keys as text[])) and c.tlp <= 1 group by c.key, c.member_id) s
             join member m on m.id = s.member_id""";
 
+    /**
+     * The key of each sighted object of :refs (text[]): from its sources (the hash index
+     * corroboration_source_object, V5) or, for a merged object, from corroboration.
+     */
+    static final String SIGHTED_KEYS_SQL = """
+            select object_id, min(key) from corroboration_source where object_id = any(:refs) group by object_id
+            union all select center_id, key from corroboration where center_id = any(:refs)""";
+
     /** One report or sighting of a key by a member. */
     record Source(String key, UUID member, String objectId, String kind, int tlp) {
     }
@@ -143,9 +151,7 @@ final class Corroboration {
         if (!sightings.isEmpty()) {
             Map<String, String> keyOfObject = new HashMap<>();
             String[] refs = sightings.stream().map(Source::key).distinct().toArray(String[]::new);
-            h.createQuery("""
-                    select object_id, min(key) from corroboration_source where object_id = any(:refs) group by object_id
-                    union all select center_id, key from corroboration where center_id = any(:refs)""")
+            h.createQuery(SIGHTED_KEYS_SQL)
                     .bind("refs", refs)
                     .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                     .forEach(e -> keyOfObject.put(e.getKey(), e.getValue()));

@@ -70,6 +70,25 @@ class BatchLookupPlanTest {
         }
     }
 
+    @Test
+    void sightedObjectsFindTheirKeyThroughTheHashIndexOnObjectId() {
+        try (TestCenter center = TestCenter.start(PG.database()); Handle h = PG.jdbi().open()) {
+            String member = h.createQuery("select id::text from member limit 1").mapTo(String.class).one();
+            h.execute("insert into corroboration_source (key, member_id, object_id, kind, tlp) "
+                    + "select 'sco:ipv4-addr:10.1.' || g, '" + member + "', 'report--' || lpad(to_hex(g), 36, '0'), "
+                    + "'report', 1 from generate_series(1, " + STORED + ") g");
+            h.execute("analyze corroboration_source");
+            assertThat(h.createQuery("select indexdef from pg_indexes where indexname = 'corroboration_source_object'")
+                    .mapTo(String.class).one()).contains("USING hash (object_id)");
+            String refs = "{report--" + "0".repeat(34) + "2a,report--" + "0".repeat(34) + "2b,report--none}";
+            String sql = Corroboration.SIGHTED_KEYS_SQL.replace(":refs", "'" + refs + "'");
+            assertThat(plan(h, sql)).contains("corroboration_source_object").doesNotContain("Seq Scan on corroboration_source");
+            assertThat(h.createQuery(sql).map((rs, ctx) -> rs.getString(1) + " " + rs.getString(2)).list())
+                    .containsExactlyInAnyOrder("report--" + "0".repeat(34) + "2a sco:ipv4-addr:10.1.42",
+                            "report--" + "0".repeat(34) + "2b sco:ipv4-addr:10.1.43");
+        }
+    }
+
     private static String plan(Handle h, String sql) {
         return String.join("\n", h.createQuery("explain " + sql).mapTo(String.class).list());
     }
