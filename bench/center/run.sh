@@ -124,9 +124,6 @@ free_port() { # a free loopback TCP port, from the kernel
 # --- build -------------------------------------------------------------------
 say "building the center (if sources changed) and the benchmark clients"
 (cd "$ROOT" && ./renkei build >/dev/null)
-# the launcher makes serve's JDK AOT cache (a training ingest, once per build and JDK) on the first
-# 'serve' after a build: here, before anything is measured ('serve --help' only starts the JVM for help)
-(cd "$ROOT" && ./renkei serve --help >/dev/null)
 mkdir -p "$WORK/classes"
 CP="$ROOT/center/target/renkei.jar:$ROOT/center/target/lib/*"
 "$JAVA_HOME/bin/javac" -nowarn -d "$WORK/classes" -cp "$CP" "$ROOT"/center/src/test/java/org/renkei/bench/*.java
@@ -147,14 +144,7 @@ start_server() {
   SERVER_PID=$!
   BASE="http://127.0.0.1:$port"
   for _ in $(seq 1 240); do
-    if curl -fsS -o /dev/null "$BASE/health" 2>/dev/null; then
-      if tr '\0' '\n' </proc/$SERVER_PID/cmdline 2>/dev/null | grep -q '^-XX:AOTCache='; then
-        echo "  started from the launcher's JDK AOT cache (RENKEI_AOT=0 to compare without)"
-      else
-        echo "  started without a JDK AOT cache"
-      fi
-      return 0
-    fi
+    if curl -fsS -o /dev/null "$BASE/health" 2>/dev/null; then return 0; fi
     kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$WORK/server-$label.log" >&2; die "the center ($label) exited during start"; }
     sleep 0.5
   done

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "renkei", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Renkei: a cyber information sharing center (STIX 2.1 / TAXII 2.1 hub, darknet sensor, "
                 + "protective feeds).", ""},
-        subcommands = {ServeCommand.class, DemoCommand.class, TrainCommand.class},
+        subcommands = {ServeCommand.class, DemoCommand.class},
         footer = {"", "Run 'renkei COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
 
