@@ -26,7 +26,16 @@ final class BatchLookups {
     private BatchLookups() {
     }
 
-    static <T> T byIndex(Handle h, Supplier<T> lookup) {
+    /**
+     * Below this many elements the planner takes the index of its own accord, and a one-object batch
+     * (the latency path) is spared the two extra round trips.
+     */
+    static final int SMALL = 32;
+
+    static <T> T byIndex(Handle h, int elements, Supplier<T> lookup) {
+        if (elements < SMALL) {
+            return lookup.get();
+        }
         String[] before = h.createQuery("""
                 select current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'),
                   set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)""")

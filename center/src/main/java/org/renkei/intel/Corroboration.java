@@ -187,9 +187,10 @@ final class Corroboration {
         // one scan of the primary key (key, member_id, object_id) over the sorted keys; left to itself,
         // PostgreSQL plans a large array as a sequential scan of the whole table, which grows with the
         // store (see Ingestor.stored and BatchLookups)
-        BatchLookups.byIndex(h, () -> {
+        String[] keys = all.stream().map(Source::key).distinct().sorted().toArray(String[]::new);
+        BatchLookups.byIndex(h, keys.length, () -> {
             h.createQuery(SHAREABLE_SOURCES_SQL)
-                    .bind("keys", all.stream().map(Source::key).distinct().sorted().toArray(String[]::new))
+                    .bind("keys", keys)
                     .map((rs, ctx) -> new Row(rs.getString(1), rs.getDouble(2), rs.getInt(3)))
                     .forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
             return null;

@@ -435,7 +435,7 @@ public final class Ingestor implements AutoCloseable {
         String[] sorted = ids.clone();
         java.util.Arrays.sort(sorted);
         boolean plain = java.util.Arrays.stream(sorted).noneMatch(i -> i.indexOf(',') >= 0);
-        BatchLookups.byIndex(h, () -> {
+        BatchLookups.byIndex(h, sorted.length, () -> {
             var query = h.createQuery(storedVersionsSql(plain ? "string_to_array(:ids, ',')" : "cast(:ids as text[])"));
             (plain ? query.bind("ids", String.join(",", sorted)) : query.bind("ids", sorted))
                     .map((rs, ctx) -> Map.entry(rs.getString(1), new Stored(rs.getLong(2), rs.getLong(3))))

@@ -43,24 +43,29 @@ class BatchLookupPlanTest {
 
             h.begin(); // the writer's lookups run in its transaction: the settings are transaction-local
             // before autovacuum's analyze (an empty-looking table): no parallel workers either
-            String unanalyzed = BatchLookups.byIndex(h, () -> plan(h, Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')")));
+            String unanalyzed = BatchLookups.byIndex(h, BATCH, () -> plan(h, Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')")));
             assertThat(unanalyzed).doesNotContain("Seq Scan").doesNotContain("Gather");
             h.execute("analyze stix_object");
             h.execute("analyze corroboration_source");
-            String stored = BatchLookups.byIndex(h, () -> plan(h, Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')")));
+            String stored = BatchLookups.byIndex(h, BATCH, () -> plan(h, Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')")));
             assertThat(stored).contains("Index").contains("stix_object_pkey").doesNotContain("Seq Scan on stix_object")
                     .doesNotContain("Gather");
-            String sources = BatchLookups.byIndex(h, () -> plan(h, Corroboration.SHAREABLE_SOURCES_SQL.replace(":keys", "'" + keys + "'")));
+            String sources = BatchLookups.byIndex(h, BATCH, () -> plan(h, Corroboration.SHAREABLE_SOURCES_SQL.replace(":keys", "'" + keys + "'")));
             assertThat(sources).contains("corroboration_source_pkey").doesNotContain("Seq Scan on corroboration_source");
+            // a batch of a few objects is looked up as it is (no settings changed): by index all the same
+            String few = String.join(",", java.util.Arrays.copyOf(ids.split(","), BatchLookups.SMALL - 1));
+            String small = BatchLookups.byIndex(h, BatchLookups.SMALL - 1,
+                    () -> plan(h, Ingestor.storedVersionsSql("string_to_array('" + few + "', ',')")));
+            assertThat(small).contains("stix_object_pkey").doesNotContain("Seq Scan").doesNotContain("Gather");
             assertThat(h.createQuery("show enable_seqscan").mapTo(String.class).one()).isEqualTo("on");
             assertThat(h.createQuery("show max_parallel_workers_per_gather").mapTo(String.class).one()).isEqualTo("2");
 
             // and the answers: half of the ids are stored, each with its one version; every stored key
             // of the batch has its one member's source
-            var found = BatchLookups.byIndex(h, () -> h.createQuery(Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')"))
+            var found = BatchLookups.byIndex(h, BATCH, () -> h.createQuery(Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')"))
                     .mapToMap().list());
             assertThat(found).hasSize(BATCH / 2 + 1).allSatisfy(r -> assertThat(r.get("newest")).isEqualTo(1L));
-            var shareable = BatchLookups.byIndex(h, () -> h.createQuery(Corroboration.SHAREABLE_SOURCES_SQL)
+            var shareable = BatchLookups.byIndex(h, BATCH, () -> h.createQuery(Corroboration.SHAREABLE_SOURCES_SQL)
                     .bind("keys", IntStream.rangeClosed(STORED - BATCH / 2, STORED + BATCH / 2)
                             .mapToObj(g -> "sco:ipv4-addr:10.0." + g).sorted().toArray(String[]::new))
                     .mapToMap().list());
