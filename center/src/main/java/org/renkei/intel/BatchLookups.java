@@ -18,7 +18,13 @@ import org.jdbi.v3.core.Handle;
  * <p>Parallel workers are off for the same statements: before autovacuum has analyzed a growing table
  * the planner may expect tens of thousands of matches and start two workers for a lookup that finds
  * none; starting them cost ~250 ms per batch (seen as 360–750 ms lookups in the first batches of a
- * bench run), the lookup itself 20–60 ms. The settings are transaction-local
+ * bench run), the lookup itself 20–60 ms.
+ *
+ * <p>And the plan is the generic one ({@code plan_cache_mode=force_generic_plan}): a custom plan is made
+ * for the bound array's values, and estimating the selectivity of 17,000 elements one by one took
+ * 33–38 ms per batch at bind, more than executing the lookup (--pg-statements; bench/center/README.md,
+ * ingest round 5). The generic plan does not look at the values; with the settings above it is the
+ * same index scan. The settings are transaction-local
  * ({@code set_config(..., true)}) and restored afterwards, so the rest of the writer's transaction
  * plans as usual.
  */
@@ -38,12 +44,16 @@ final class BatchLookups {
         }
         String[] before = h.createQuery("""
                 select current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'),
-                  set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)""")
-                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).one();
+                  current_setting('plan_cache_mode'), set_config('enable_seqscan', 'off', true),
+                  set_config('max_parallel_workers_per_gather', '0', true),
+                  set_config('plan_cache_mode', 'force_generic_plan', true)""")
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).one();
         T out = lookup.get();
         // not in a finally: after a failed statement the transaction is aborted (and rolls the settings back)
-        h.createQuery("select set_config('enable_seqscan', :s, true), set_config('max_parallel_workers_per_gather', :w, true)")
-                .bind("s", before[0]).bind("w", before[1]).map((rs, ctx) -> rs.getString(1)).one();
+        h.createQuery("""
+                select set_config('enable_seqscan', :s, true), set_config('max_parallel_workers_per_gather', :w, true),
+                  set_config('plan_cache_mode', :p, true)""")
+                .bind("s", before[0]).bind("w", before[1]).bind("p", before[2]).map((rs, ctx) -> rs.getString(1)).one();
         return out;
     }
 }

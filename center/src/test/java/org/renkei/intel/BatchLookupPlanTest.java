@@ -52,6 +52,11 @@ class BatchLookupPlanTest {
                     .doesNotContain("Gather");
             String sources = BatchLookups.byIndex(h, BATCH, () -> plan(h, Corroboration.SHAREABLE_SOURCES_SQL.replace(":keys", "'" + keys + "'")));
             assertThat(sources).contains("corroboration_source_pkey").doesNotContain("Seq Scan on corroboration_source");
+            // as the writer binds them: the generic plan (the array not planned element by element), same index
+            h.execute("prepare stored_versions(text) as " + Ingestor.storedVersionsSql("string_to_array($1, ',')"));
+            String generic = BatchLookups.byIndex(h, BATCH, () -> plan(h, "execute stored_versions('" + ids + "')"));
+            assertThat(generic).contains("$1").contains("stix_object_pkey").doesNotContain("Seq Scan").doesNotContain("Gather");
+            assertThat(plan(h, "execute stored_versions('" + ids + "')")).doesNotContain("$1"); // custom outside
             // a batch of a few objects is looked up as it is (no settings changed): by index all the same
             String few = String.join(",", java.util.Arrays.copyOf(ids.split(","), BatchLookups.SMALL - 1));
             String small = BatchLookups.byIndex(h, BatchLookups.SMALL - 1,
@@ -59,6 +64,7 @@ class BatchLookupPlanTest {
             assertThat(small).contains("stix_object_pkey").doesNotContain("Seq Scan").doesNotContain("Gather");
             assertThat(h.createQuery("show enable_seqscan").mapTo(String.class).one()).isEqualTo("on");
             assertThat(h.createQuery("show max_parallel_workers_per_gather").mapTo(String.class).one()).isEqualTo("2");
+            assertThat(h.createQuery("show plan_cache_mode").mapTo(String.class).one()).isEqualTo("auto");
 
             // and the answers: half of the ids are stored, each with its one version; every stored key
             // of the batch has its one member's source
