@@ -71,11 +71,32 @@ class BatchLookupPlanTest {
             var found = BatchLookups.byIndex(h, BATCH, () -> h.createQuery(Ingestor.storedVersionsSql("string_to_array('" + ids + "', ',')"))
                     .mapToMap().list());
             assertThat(found).hasSize(BATCH / 2 + 1).allSatisfy(r -> assertThat(r.get("newest")).isEqualTo(1L));
+            // only keys that two members reported come back (each of those members once, by key): here three
+            // keys of the batch, also reported by a second member (twice for one of them, once at AMBER)
+            String second = h.createQuery("insert into member (id, identity_id, name, type, trust_weight) values "
+                    + "(gen_random_uuid(), 'identity--' || gen_random_uuid(), 'second source', 'operator', 0.25) "
+                    + "returning id::text").mapTo(String.class).one();
+            h.execute("insert into corroboration_source (key, member_id, object_id, kind, tlp) values "
+                    + "('sco:ipv4-addr:10.0.99999', '" + second + "', 'indicator--a', 'report', 1), "
+                    + "('sco:ipv4-addr:10.0.99998', '" + second + "', 'indicator--b', 'report', 0), "
+                    + "('sco:ipv4-addr:10.0.99998', '" + second + "', 'indicator--c', 'report', 1), "
+                    + "('sco:ipv4-addr:10.0.99997', '" + second + "', 'indicator--d', 'report', 2), "
+                    + "('sco:ipv4-addr:10.0.99996', '" + second + "', 'indicator--e', 'report', 0)");
+            String[] batchKeys = IntStream.rangeClosed(STORED - BATCH / 2, STORED + BATCH / 2)
+                    .mapToObj(g -> "sco:ipv4-addr:10.0." + g).toArray(String[]::new);
+            java.util.Collections.shuffle(java.util.Arrays.asList(batchKeys), new java.util.Random(7));
             var shareable = BatchLookups.byIndex(h, BATCH, () -> h.createQuery(Corroboration.SHAREABLE_SOURCES_SQL)
-                    .bind("keys", IntStream.rangeClosed(STORED - BATCH / 2, STORED + BATCH / 2)
-                            .mapToObj(g -> "sco:ipv4-addr:10.0." + g).sorted().toArray(String[]::new))
-                    .mapToMap().list());
-            assertThat(shareable).hasSize(BATCH / 2 + 1).allSatisfy(r -> assertThat(((Number) r.get("tlp")).intValue()).isEqualTo(1));
+                    .bind("keys", batchKeys)
+                    .map((rs, ctx) -> rs.getString(1) + " " + rs.getDouble(2) + " " + rs.getInt(3)).list());
+            String first = h.createQuery("select trust_weight from member where id = cast(:m as uuid)").bind("m", member)
+                    .mapTo(Double.class).one().toString();
+            assertThat(shareable.subList(0, 2)).containsExactlyInAnyOrder("sco:ipv4-addr:10.0.99996 0.25 0",
+                    "sco:ipv4-addr:10.0.99996 " + first + " 1");
+            assertThat(shareable.subList(2, 4)).containsExactlyInAnyOrder("sco:ipv4-addr:10.0.99998 0.25 1",
+                    "sco:ipv4-addr:10.0.99998 " + first + " 1");
+            assertThat(shareable.subList(4, 6)).containsExactlyInAnyOrder("sco:ipv4-addr:10.0.99999 0.25 1",
+                    "sco:ipv4-addr:10.0.99999 " + first + " 1");
+            assertThat(shareable).hasSize(6); // 10.0.99997: the second member's report is AMBER
             h.rollback();
             assertThat(h.createQuery("show enable_seqscan").mapTo(String.class).one()).isEqualTo("on");
         }
