@@ -427,7 +427,8 @@ public final class Ingestor implements AutoCloseable {
         // (16,000 ids on 400,000 rows, PostgreSQL 15: parallel seq scan, 1 s), so every batch cost more
         // as the store grew: the scan is made to use the index (see BatchLookups). The previous form, a
         // LATERAL aggregate per id, cost ~6.7 µs per id on PostgreSQL 18 (executor rescans), the index
-        // scan ~2.7 µs (BatchLookupPlanTest; bench/center/README.md, ingest round 5).
+        // scan ~2.5 µs (EXPLAIN ANALYZE, 17,000 ids on 400,000 rows: bench/center/README.md, ingest
+        // round 5; the plans are checked by BatchLookupPlanTest).
         // The ids go as one comma-separated text, split by the server: a bound text[] of 20,000 ids is
         // escaped element by element by the driver (3 % of the ingest's JVM samples) and parsed back.
         // Checked STIX ids (type--uuid; type names are [a-z0-9-]) never contain a comma; should one
