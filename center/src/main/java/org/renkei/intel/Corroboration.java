@@ -59,12 +59,27 @@ final class Corroboration {
     private static final Set<String> VALUE_TYPES = Set.of("ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr",
             "mac-addr");
 
-    /** Per key of :keys (text[]), each member with shareable (CLEAR/GREEN) sources: its weight and highest TLP. */
+    /**
+     * Per key of :keys (text[]) that at least two members reported at CLEAR/GREEN, each such member:
+     * its weight and highest TLP; by key. Keys with one member (nearly all of a bulk ingest's) are left
+     * out in the database: returning a row per key cost the writer ~17,000 rows to read per batch.
+     */
     static final String SHAREABLE_SOURCES_SQL = """
-            select k.key, m.trust_weight, s.tlp from unnest(cast(:keys as text[])) as k(key)
-            cross join lateral (select c.member_id, max(c.tlp) as tlp from corroboration_source c
-              where c.key = k.key and c.tlp <= 1 group by c.member_id) s
-            join member m on m.id = s.member_id""";
+            select s.key, m.trust_weight, s.tlp
+            from (select c.key, c.member_id, max(c.tlp) as tlp, count(*) over (partition by c.key) as members
+              from corroboration_source c
+              where c.key = any(cast(:keys as text[])) and c.tlp <= 1 group by c.key, c.member_id) s
+            join member m on m.id = s.member_id
+            where s.members >= 2
+            order by s.key""";
+
+    /**
+     * The key of each sighted object of :refs (text[]): from its sources (the hash index
+     * corroboration_source_object, V5) or, for a merged object, from corroboration.
+     */
+    static final String SIGHTED_KEYS_SQL = """
+            select object_id, min(key) from corroboration_source where object_id = any(:refs) group by object_id
+            union all select center_id, key from corroboration where center_id = any(:refs)""";
 
     /** One report or sighting of a key by a member. */
     record Source(String key, UUID member, String objectId, String kind, int tlp) {
@@ -143,9 +158,7 @@ final class Corroboration {
         if (!sightings.isEmpty()) {
             Map<String, String> keyOfObject = new HashMap<>();
             String[] refs = sightings.stream().map(Source::key).distinct().toArray(String[]::new);
-            h.createQuery("""
-                    select object_id, min(key) from corroboration_source where object_id = any(:refs) group by object_id
-                    union all select center_id, key from corroboration where center_id = any(:refs)""")
+            h.createQuery(SIGHTED_KEYS_SQL)
                     .bind("refs", refs)
                     .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                     .forEach(e -> keyOfObject.put(e.getKey(), e.getValue()));
@@ -178,13 +191,17 @@ final class Corroboration {
         record Row(String key, double weight, int tlp) {
         }
         Map<String, List<Row>> byKey = new LinkedHashMap<>();
-        // one probe of the primary key (key, member_id, object_id) per key, in key order: with
-        // "s.key = any(:keys)" PostgreSQL plans a sequential scan of the whole table once the array is
-        // large, which grows with the store (see Ingestor.stored)
-        h.createQuery(SHAREABLE_SOURCES_SQL)
-                .bind("keys", all.stream().map(Source::key).distinct().sorted().toArray(String[]::new))
-                .map((rs, ctx) -> new Row(rs.getString(1), rs.getDouble(2), rs.getInt(3)))
-                .forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+        // one scan of the primary key (key, member_id, object_id) over the keys (PostgreSQL sorts the
+        // array itself); left to itself, PostgreSQL plans a large array as a sequential scan of the
+        // whole table, which grows with the store (see Ingestor.stored and BatchLookups)
+        String[] keys = all.stream().map(Source::key).distinct().toArray(String[]::new);
+        BatchLookups.byIndex(h, keys.length, () -> {
+            h.createQuery(SHAREABLE_SOURCES_SQL)
+                    .bind("keys", keys)
+                    .map((rs, ctx) -> new Row(rs.getString(1), rs.getDouble(2), rs.getInt(3)))
+                    .forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+            return null;
+        });
         List<Merged> out = new ArrayList<>();
         for (var e : byKey.entrySet()) {
             List<Row> members = e.getValue();

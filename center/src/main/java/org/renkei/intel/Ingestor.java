@@ -421,30 +421,35 @@ public final class Ingestor implements AutoCloseable {
         if (ids.length == 0) {
             return out;
         }
-        // One primary-key probe per id, in id order (a LATERAL aggregate is evaluated per id). The plain
-        // form, "where id = any(:ids) group by id", was planned as a sequential scan of the whole table
-        // once the array is large (16,000 ids on 400,000 rows, PostgreSQL 15: parallel seq scan, 1 s),
-        // so every batch cost more as the store grew.
+        // One scan of the primary key that takes the ids in turn, in sorted order: PostgreSQL 17+ walks the
+        // index once for the whole array, skipping between ids, instead of descending once per id.
+        // Asked plainly, the planner takes a large array for a sequential scan of the whole table
+        // (16,000 ids on 400,000 rows, PostgreSQL 15: parallel seq scan, 1 s), so every batch cost more
+        // as the store grew: the scan is made to use the index (see BatchLookups). The previous form, a
+        // LATERAL aggregate per id, cost ~6.7 µs per id on PostgreSQL 18 (executor rescans), the index
+        // scan ~2.5 µs (EXPLAIN ANALYZE, 17,000 ids on 400,000 rows: bench/center/README.md, ingest
+        // round 5; the plans are checked by BatchLookupPlanTest).
         // The ids go as one comma-separated text, split by the server: a bound text[] of 20,000 ids is
         // escaped element by element by the driver (3 % of the ingest's JVM samples) and parsed back.
         // Checked STIX ids (type--uuid; type names are [a-z0-9-]) never contain a comma; should one
         // ever do, the array is bound as is.
-        String[] sorted = ids.clone();
-        java.util.Arrays.sort(sorted);
-        boolean plain = java.util.Arrays.stream(sorted).noneMatch(i -> i.indexOf(',') >= 0);
-        var query = h.createQuery(storedVersionsSql(plain ? "string_to_array(:ids, ',')" : "cast(:ids as text[])"));
-        (plain ? query.bind("ids", String.join(",", sorted)) : query.bind("ids", sorted))
-                .map((rs, ctx) -> Map.entry(rs.getString(1), new Stored(rs.getLong(2), rs.getLong(3))))
-                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        // (not sorted here: PostgreSQL sorts an index scan's array itself)
+        boolean plain = java.util.Arrays.stream(ids).noneMatch(i -> i.indexOf(',') >= 0);
+        BatchLookups.byIndex(h, ids.length, () -> {
+            var query = h.createQuery(storedVersionsSql(plain ? "string_to_array(:ids, ',')" : "cast(:ids as text[])"));
+            (plain ? query.bind("ids", String.join(",", ids)) : query.bind("ids", ids))
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), new Stored(rs.getLong(2), rs.getLong(3))))
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+            return null;
+        });
         return out;
     }
 
     /** The stored-versions query over the ids that {@code idArray} (SQL) gives. */
     static String storedVersionsSql(String idArray) {
-        return "select i.id, s.newest, s.revoked from unnest(" + idArray + ") as i(id)"
-                + " cross join lateral (select max(o.version_us) as newest,"
+        return "select o.id, max(o.version_us) as newest,"
                 + " coalesce(min(o.version_us) filter (where o.revoked), 9223372036854775807) as revoked"
-                + " from stix_object o where o.id = i.id) s where s.newest is not null";
+                + " from stix_object o where o.id = any(" + idArray + ") group by o.id";
     }
 
     /**
