@@ -195,13 +195,11 @@ final class Corroboration {
         // array itself); left to itself, PostgreSQL plans a large array as a sequential scan of the
         // whole table, which grows with the store (see Ingestor.stored and BatchLookups)
         String[] keys = all.stream().map(Source::key).distinct().toArray(String[]::new);
-        BatchLookups.byIndex(h, keys.length, () -> {
-            h.createQuery(SHAREABLE_SOURCES_SQL)
-                    .bind("keys", keys)
-                    .map((rs, ctx) -> new Row(rs.getString(1), rs.getDouble(2), rs.getInt(3)))
-                    .forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
-            return null;
-        });
+        BatchLookups.byIndex(h, keys.length, () -> h.createQuery(SHAREABLE_SOURCES_SQL)
+                        .bind("keys", keys)
+                        .map((rs, ctx) -> new Row(rs.getString(1), rs.getDouble(2), rs.getInt(3)))
+                        .list())
+                .forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
         List<Merged> out = new ArrayList<>();
         for (var e : byKey.entrySet()) {
             List<Row> members = e.getValue();

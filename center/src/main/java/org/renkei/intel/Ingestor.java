@@ -435,13 +435,11 @@ public final class Ingestor implements AutoCloseable {
         // ever do, the array is bound as is.
         // (not sorted here: PostgreSQL sorts an index scan's array itself)
         boolean plain = java.util.Arrays.stream(ids).noneMatch(i -> i.indexOf(',') >= 0);
-        BatchLookups.byIndex(h, ids.length, () -> {
-            var query = h.createQuery(storedVersionsSql(plain ? "string_to_array(:ids, ',')" : "cast(:ids as text[])"));
-            (plain ? query.bind("ids", String.join(",", ids)) : query.bind("ids", ids))
-                    .map((rs, ctx) -> Map.entry(rs.getString(1), new Stored(rs.getLong(2), rs.getLong(3))))
-                    .forEach(e -> out.put(e.getKey(), e.getValue()));
-            return null;
-        });
+        var query = h.createQuery(storedVersionsSql(plain ? "string_to_array(:ids, ',')" : "cast(:ids as text[])"));
+        var bound = plain ? query.bind("ids", String.join(",", ids)) : query.bind("ids", ids);
+        BatchLookups.byIndex(h, ids.length,
+                () -> bound.map((rs, ctx) -> Map.entry(rs.getString(1), new Stored(rs.getLong(2), rs.getLong(3)))).list())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 
