@@ -63,12 +63,20 @@ public class TsharkCorpusTest {
     record FileResult(List<Rec> records, String formatError) {
     }
 
+    /** The corpus: {@code RENKEI_CORPUS} if set, else {@code shared/corpus/pcap-tcpdump} beside the repository. */
     public static Path corpus() {
+        String set = System.getenv("RENKEI_CORPUS");
+        if (set != null && !set.isBlank()) {
+            Path corpus = Path.of(set).toAbsolutePath();
+            if (!Files.isDirectory(corpus)) fail("RENKEI_CORPUS names " + corpus + ", which is not a directory: point it at shared/corpus/pcap-tcpdump");
+            return corpus;
+        }
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("renkei"))) dir = dir.getParent();
         if (dir == null) fail("cannot find the repository root (the directory holding the 'renkei' launcher) above " + Path.of("").toAbsolutePath());
         Path corpus = dir.resolve("../shared/corpus/pcap-tcpdump").normalize();
-        if (!Files.isDirectory(corpus)) fail("the pcap corpus is missing: expected " + corpus + " (the shared/ directory beside the repository)");
+        if (!Files.isDirectory(corpus)) fail("the pcap corpus is missing: expected " + corpus + " (the shared/ directory beside the repository); "
+                + "for a clone elsewhere, set RENKEI_CORPUS to the corpus directory");
         return corpus;
     }
 
