@@ -47,8 +47,15 @@ public final class ScanDetector implements AutoCloseable {
     }
 
     private static final int SLOT = 64;
-    private static final int O_PACKETS = 20, O_FIRST = 24, O_LAST = 28, O_BYTES = 32, O_IV_PACKETS = 40, O_IV_BYTES = 44,
-            O_TTL_MIN = 48, O_TTL_MAX = 49, O_FLAGS = 50, O_CLASSES = 51, O_FP = 52, O_PROBES = 56, O_DEST = 60;
+    /**
+     * Slot layout after the key (bytes 0-19): first and last second, probes, then two words that
+     * {@link #observe} updates whole: the interval's packets (low half) and bytes (high half) as
+     * one long, and TTL min, TTL max, TCP flags, classes (one byte each) with the fingerprint mask
+     * (high half) as another; then the destination bitmap word. Bytes 52-63 are free. The table's
+     * layouts are little-endian, so the byte and int offsets name the same fields on any host.
+     */
+    private static final int O_FIRST = 20, O_LAST = 24, O_PROBES = 28, O_IV = 32, O_IV_PACKETS = 32, O_IV_BYTES = 36,
+            O_MISC = 40, O_TTL_MIN = 40, O_TTL_MAX = 41, O_FLAGS = 42, O_CLASSES = 43, O_FP = 44, O_DEST = 48;
     /**
      * Bit 7 of the classes byte (the class UNDECODED never reaches this table): the
      * campaign has been reported as started.
@@ -272,45 +279,56 @@ public final class ScanDetector implements AutoCloseable {
 
     /** Records one decoded packet; {@code fingerprint} is a rule index or -1. */
     public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec) {
-        observe(p, cls, fingerprint, sec, keyHash(p));
+        observe(p, cls, fingerprint, sec, keyHash(p), destinationHash(p));
     }
 
-    /** {@link #observe(DecodedPacket, PacketClass, int, long)} with the packet's {@link #keyHash}. */
-    public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec, long keyHash) {
+    /**
+     * The hash of the packet's destination that its entry's bitmap takes a position from: the
+     * same hash as the distinct-destination counter's, so the pipeline computes it once.
+     */
+    public static long destinationHash(DecodedPacket p) {
+        return p.ipVersion == 4 ? DistinctCounter.hashInt(p.dst4) : DistinctCounter.hash128(p.dst6Hi, p.dst6Lo);
+    }
+
+    /**
+     * {@link #observe(DecodedPacket, PacketClass, int, long)} with the packet's {@link #keyHash}
+     * and {@link #destinationHash}. The hottest method of the sensor: the entry's fields are read
+     * and written as a few whole words, and the TTL range without branches.
+     */
+    public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec, long keyHash, long dstHash) {
         if (!p.hasTransport) return;
         int family = p.ipVersion;
         long a = family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi;
         long b = family == 4 ? 0 : p.src6Lo;
         long off = table.findOrInsert(keyHash, a, b, keyTag(p));
         if (off < 0) return;
-        var m = table.mem;
+        var m = NativeMemory.ALL; // the slot by absolute address: see there
+        long at = table.base + off;
         int s = (int) sec;
+        long misc;
         if (table.lastInserted) {
-            m.set(SlotTable.INT, off + O_FIRST, s);
-            m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) 0xFF);
+            m.set(SlotTable.INT, at + O_FIRST, s);
+            misc = 0xFF; // TTL min starts at the maximum
+        } else {
+            misc = m.get(SlotTable.LONG, at + O_MISC);
         }
-        m.set(SlotTable.INT, off + O_LAST, s);
+        m.set(SlotTable.INT, at + O_LAST, s);
         if (sec < oldestLast) oldestLast = sec;
-        m.set(SlotTable.INT, off + O_PACKETS, m.get(SlotTable.INT, off + O_PACKETS) + 1);
-        m.set(SlotTable.LONG, off + O_BYTES, m.get(SlotTable.LONG, off + O_BYTES) + p.wireLength);
-        int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
-        if (ivPackets == 0) activeEntries++;
-        m.set(SlotTable.INT, off + O_IV_PACKETS, ivPackets + 1);
-        m.set(SlotTable.INT, off + O_IV_BYTES, m.get(SlotTable.INT, off + O_IV_BYTES) + p.wireLength);
+        long iv = m.get(SlotTable.LONG, at + O_IV);
+        if ((int) iv == 0) activeEntries++;
+        m.set(SlotTable.LONG, at + O_IV, iv + (1L | ((long) p.wireLength << 32)));
         int ttl = p.ttl;
-        if (ttl < (m.get(SlotTable.BYTE, off + O_TTL_MIN) & 0xFF)) m.set(SlotTable.BYTE, off + O_TTL_MIN, (byte) ttl);
-        if (ttl > (m.get(SlotTable.BYTE, off + O_TTL_MAX) & 0xFF)) m.set(SlotTable.BYTE, off + O_TTL_MAX, (byte) ttl);
-        m.set(SlotTable.BYTE, off + O_FLAGS, (byte) (m.get(SlotTable.BYTE, off + O_FLAGS) | p.tcpFlags));
         int classBit = 1 << cls.ordinal();
-        m.set(SlotTable.BYTE, off + O_CLASSES, (byte) (m.get(SlotTable.BYTE, off + O_CLASSES) | classBit));
-        if (fingerprint >= 0) m.set(SlotTable.INT, off + O_FP, m.get(SlotTable.INT, off + O_FP) | (1 << fingerprint));
+        long fpBit = fingerprint < 0 ? 0 : 1L << (32 + fingerprint);
+        misc = (misc & 0xFFFF_FFFF_FFFF_0000L) | Math.min((int) misc & 0xFF, ttl) | (Math.max((int) (misc >>> 8) & 0xFF, ttl) << 8)
+                | ((long) (p.tcpFlags & 0xFF) << 16) | ((long) classBit << 24) | fpBit;
+        m.set(SlotTable.LONG, at + O_MISC, misc);
         if ((classBit & PROBE_MASK) == 0) return;
-        int probes = m.get(SlotTable.INT, off + O_PROBES) + 1;
-        m.set(SlotTable.INT, off + O_PROBES, probes);
-        long h = Addresses.mix(family == 4 ? p.dst4 : p.dst6Hi ^ (p.dst6Lo * 0x9E3779B97F4A7C15L));
-        int bit = (int) (h >>> 55); // 9 bits
+        int probes = m.get(SlotTable.INT, at + O_PROBES) + 1;
+        m.set(SlotTable.INT, at + O_PROBES, probes);
+        int bit = (int) (dstHash >>> 55); // 9 bits
         if (!setBit(off, bit)) return;
-        if (probes >= config.minDestinations() && (m.get(SlotTable.BYTE, off + O_CLASSES) & STARTED) == 0) maybeStarted(off, probes);
+        if (probes >= config.minDestinations() && ((misc >>> 24) & STARTED) == 0) maybeStarted(off, probes);
     }
 
     /** Out of the per-packet path: reports the campaign once its distinct destinations reach the threshold. */

@@ -22,13 +22,22 @@ import java.lang.foreign.ValueLayout;
 final class SlotTable implements AutoCloseable {
     // Unaligned layouts: slots are aligned by construction, and the aligned layouts' per-access
     // alignment check showed up as the top frame of the profile.
-    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    // Little-endian whatever the host: callers read a word's bytes at fixed offsets (free on x86-64 and AArch64).
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
-    static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+    static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    private static final MemorySegment ALL = NativeMemory.ALL;
 
     private Arena arena;
     MemorySegment mem;
+    /**
+     * Address of slot 0: {@link #findOrInsert} and {@link #touch} read the table through
+     * {@link NativeMemory#ALL} at {@code base + offset}, and so may the owner between a lookup and
+     * the next one (a lookup may grow the table, which moves it).
+     */
+    long base;
     private final int slotShift;
     private long mask;
     private long capacity;
@@ -36,6 +45,8 @@ final class SlotTable implements AutoCloseable {
     private final long initialCapacity;
     private final long maxEntries;
     private long size;
+    /** The size at which the table doubles (70 % of the capacity), kept so a lookup does not compute it. */
+    private long growAt;
     private long dropped;
 
     /**
@@ -78,8 +89,10 @@ final class SlotTable implements AutoCloseable {
         } else {
             capacity = want;
             mask = want - 1;
+            growAt = want * 7 / 10;
             arena = ready.arena();
             mem = ready.segment();
+            base = mem.address();
             prefault = ready.prefault();
         }
     }
@@ -125,8 +138,10 @@ final class SlotTable implements AutoCloseable {
     private void allocate(long cap) {
         this.capacity = cap;
         this.mask = cap - 1;
+        this.growAt = cap * 7 / 10;
         this.arena = Arena.ofShared();
         this.mem = NativeMemory.allocate(arena, cap << slotShift);
+        this.base = mem.address();
     }
 
     /** Doubles the table and reinserts every entry; offsets handed out before are invalid after. */
@@ -200,25 +215,26 @@ final class SlotTable implements AutoCloseable {
 
     /** {@link #findOrInsert(long, long, int)} with the key's {@link #hash} computed by the caller. */
     long findOrInsert(long h, long a, long b, int c) {
-        if (size >= capacity * 7 / 10 && capacity < maxCapacity) grow();
+        if (size >= growAt && capacity < maxCapacity) grow();
         long i = h & mask;
         while (true) {
             long off = i << slotShift;
-            int sc = mem.get(INT, off + 16);
+            long at = base + off;
+            int sc = ALL.get(INT, at + 16);
             if (sc == 0) {
                 if (size >= maxEntries) {
                     dropped++;
                     return -1;
                 }
                 // Empty slots are all zero already (fresh memory, and delete() zeroes the hole it leaves).
-                mem.set(LONG, off, a);
-                mem.set(LONG, off + 8, b);
-                mem.set(INT, off + 16, c);
+                ALL.set(LONG, at, a);
+                ALL.set(LONG, at + 8, b);
+                ALL.set(INT, at + 16, c);
                 size++;
                 lastInserted = true;
                 return off;
             }
-            if (sc == c && mem.get(LONG, off) == a && mem.get(LONG, off + 8) == b) {
+            if (sc == c && ALL.get(LONG, at) == a && ALL.get(LONG, at + 8) == b) {
                 lastInserted = false;
                 return off;
             }
@@ -254,7 +270,7 @@ final class SlotTable implements AutoCloseable {
      * line did not help, and with the state in cache it costs ~1-2 %.
      */
     int touch(long h) {
-        return mem.get(INT, ((h & mask) << slotShift) + 16) + mem.get(INT, (((h + 1) & mask) << slotShift) + 16);
+        return ALL.get(INT, base + ((h & mask) << slotShift) + 16) + ALL.get(INT, base + (((h + 1) & mask) << slotShift) + 16);
     }
 
     private void zero(long off) {

@@ -185,8 +185,8 @@ public final class CaptureReader implements AutoCloseable {
             stopped = true;
             return false;
         }
-        MemorySegment s = in.segment;
-        long p = in.position;
+        MemorySegment s = in.view;
+        long p = in.viewBase + in.position;
         long sec = i32(s, p) & 0xFFFFFFFFL;
         long frac = i32(s, p + 4) & 0xFFFFFFFFL;
         int caplen = i32(s, p + 8);
@@ -194,8 +194,8 @@ public final class CaptureReader implements AutoCloseable {
         if (caplen < 0 || caplen > MAX_RECORD_LENGTH) return stop(SkipReason.RECORD_TOO_LONG);
         if (!in.ensure(16L + caplen)) return stop(SkipReason.TRUNCATED_RECORD);
         records++;
-        r.data = in.segment;
-        r.offset = in.position + 16;
+        r.data = in.view; // ensure may have moved the bytes: read position and view again
+        r.offset = in.viewBase + in.position + 16;
         r.capturedLength = caplen;
         r.originalLength = Math.max(origlen, caplen);
         r.linkType = pcapLinkType;

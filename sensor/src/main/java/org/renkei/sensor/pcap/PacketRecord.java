@@ -8,7 +8,10 @@ import java.lang.foreign.MemorySegment;
  * reader's buffer) and are valid only until the next call.
  */
 public final class PacketRecord {
-    /** Segment holding the packet bytes at {@link #offset}. */
+    /**
+     * Segment holding the packet bytes at {@link #offset}: for a file, the whole address space and
+     * the bytes' absolute address (see {@code CaptureInput.FileRead.ALL}); for a stream, its buffer.
+     */
     public MemorySegment data;
     public long offset;
     public int capturedLength;

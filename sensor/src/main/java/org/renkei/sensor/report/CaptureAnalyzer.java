@@ -199,7 +199,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
         // A 64-bit division a packet was measurable: only a packet outside the current second divides.
         if (Long.compareUnsigned(ts - secStartNs, 1_000_000_000L) >= 0) newSecondOf(ts);
         long sec = curSec;
-        scans.observe(pkt, c, fp, sec, keyHash);
+        scans.observe(pkt, c, fp, sec, keyHash, dstHash);
         if (c == PacketClass.BACKSCATTER) dos.observeBackscatter(pkt, sec);
         if (sec != lastSec) onNewSecond(sec);
         return c;
