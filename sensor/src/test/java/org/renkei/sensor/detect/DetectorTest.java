@@ -40,7 +40,9 @@ class DetectorTest {
             probe(d, ip(198, 18, 1, 0), 22, 1000); // a repeat stays inline and adds nothing
             assertThat(d.collectActivity(10).top().get(0).distinctDestinations()).as("inline").isEqualTo(3);
             for (int i = 0; i < 50; i++) probe(d, ip(198, 18, 2, i), 22, 1001);
-            assertThat(d.collectActivity(10).top().get(0).distinctDestinations()).as("pooled").isBetween(50L, 53L);
+            // 53 distinct destinations; the 512-bit estimate has ~3 % standard error at that count
+            assertThat((double) d.collectActivity(10).top().get(0).distinctDestinations()).as("pooled")
+                    .isCloseTo(53, org.assertj.core.data.Percentage.withPercentage(6));
             d.sweep(1001 + 481); // the entry expires and frees its bitmap
             assertThat(d.entries()).isZero();
             for (int i = 0; i < 5; i++) probe(d, ip(198, 18, 3, i), 22, 2000); // new entry, promoted, takes the freed bitmap
