@@ -45,7 +45,7 @@ abstract sealed class CaptureInput implements AutoCloseable {
      */
     static final class FileRead extends CaptureInput {
         /** 256 KiB to 4 MiB measured the same; 1 MiB amortises the system call and fits the caches. */
-        private static final int BUFFER = 1 << 20;
+        private static final int BUFFER = 1 << 18;
         private final FileChannel channel;
         private final long size;
         private final Arena arena;
