@@ -45,7 +45,8 @@ final class SlotTable implements AutoCloseable {
     private final long initialCapacity;
     private final long maxEntries;
     private long size;
-    /** The size at which the table doubles (70 % of the capacity), kept so a lookup does not compute it. */
+    /** The load past which the table doubles (below its bound), and that size, kept so a lookup does not compute it. */
+    private final double growLoad;
     private long growAt;
     private long dropped;
 
@@ -59,10 +60,24 @@ final class SlotTable implements AutoCloseable {
 
     /** @param initialSlots starting capacity (rounded up to a power of two, at most the bound's) */
     SlotTable(long maxEntries, int slotSize, long initialSlots) {
+        this(maxEntries, slotSize, initialSlots, MAX_LOAD);
+    }
+
+    /** At its bound a table fills up to this load; below it, to its grow load (at most this). */
+    static final double MAX_LOAD = 0.7;
+
+    /**
+     * @param growLoad the load past which the table doubles while below its bound's capacity: lower
+     *        keeps probe runs shorter for more memory (see ScanDetector); the bound's capacity and
+     *        entries do not depend on it
+     */
+    SlotTable(long maxEntries, int slotSize, long initialSlots, double growLoad) {
         if (Integer.bitCount(slotSize) != 1 || slotSize < 32) throw new IllegalArgumentException("slot size must be a power of two ≥ 32");
-        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / 0.7)) * 2 - 1);
+        if (!(growLoad > 0 && growLoad <= MAX_LOAD)) throw new IllegalArgumentException("grow load must be in (0, " + MAX_LOAD + "]");
+        this.growLoad = growLoad;
+        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / MAX_LOAD)) * 2 - 1);
         this.maxCapacity = maxCap;
-        this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
+        this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * MAX_LOAD)));
         this.slotShift = Integer.numberOfTrailingZeros(slotSize);
         this.initialCapacity = Math.min(maxCap, Long.highestOneBit(Math.max(16, initialSlots) * 2 - 1));
         allocate(initialCapacity);
@@ -79,7 +94,7 @@ final class SlotTable implements AutoCloseable {
      */
     void reserve(long entries) {
         if (size != 0) return;
-        long want = capacityFor(maxCapacity, maxEntries, entries);
+        long want = capacityFor(maxCapacity, maxEntries, entries, growLoad);
         if (want <= capacity) return;
         release();
         NativeMemory.Prepared ready = NativeMemory.takePrepared(want << slotShift);
@@ -89,7 +104,7 @@ final class SlotTable implements AutoCloseable {
         } else {
             capacity = want;
             mask = want - 1;
-            growAt = want * 7 / 10;
+            growAt = (long) (want * growLoad);
             arena = ready.arena();
             mem = ready.segment();
             base = mem.address();
@@ -97,8 +112,8 @@ final class SlotTable implements AutoCloseable {
         }
     }
 
-    private static long capacityFor(long maxCapacity, long maxEntries, long entries) {
-        return Math.min(maxCapacity, Long.highestOneBit(Math.max(16, (long) Math.ceil(Math.min(entries, maxEntries) / 0.7)) * 2 - 1));
+    private static long capacityFor(long maxCapacity, long maxEntries, long entries, double growLoad) {
+        return Math.min(maxCapacity, Long.highestOneBit(Math.max(16, (long) Math.ceil(Math.min(entries, maxEntries) / growLoad)) * 2 - 1));
     }
 
     /**
@@ -109,10 +124,10 @@ final class SlotTable implements AutoCloseable {
      * page not yet faulted in is zeroed on the packet thread. The next matching {@code reserve}
      * in this process takes it over.
      */
-    static void prepare(long maxEntries, int slotSize, long entries) {
-        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / 0.7)) * 2 - 1);
-        long bounded = Math.max(1, Math.min(maxEntries, (long) (maxCap * 0.7)));
-        long want = capacityFor(maxCap, bounded, entries);
+    static void prepare(long maxEntries, int slotSize, long entries, double growLoad) {
+        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / MAX_LOAD)) * 2 - 1);
+        long bounded = Math.max(1, Math.min(maxEntries, (long) (maxCap * MAX_LOAD)));
+        long want = capacityFor(maxCap, bounded, entries, growLoad);
         if (want > (1L << 12)) NativeMemory.prepare(want * slotSize);
     }
 
@@ -138,7 +153,7 @@ final class SlotTable implements AutoCloseable {
     private void allocate(long cap) {
         this.capacity = cap;
         this.mask = cap - 1;
-        this.growAt = cap * 7 / 10;
+        this.growAt = (long) (cap * growLoad);
         this.arena = Arena.ofShared();
         this.mem = NativeMemory.allocate(arena, cap << slotShift);
         this.base = mem.address();

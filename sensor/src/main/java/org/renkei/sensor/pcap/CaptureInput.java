@@ -53,7 +53,7 @@ abstract sealed class CaptureInput implements AutoCloseable {
         private final FileChannel channel;
         private final long size;
         private final Arena arena;
-        private final java.nio.ByteBuffer buffer;
+        private java.nio.ByteBuffer buffer;
         private long consumedBeforeBuffer;
         private boolean eof;
 
@@ -91,10 +91,18 @@ abstract sealed class CaptureInput implements AutoCloseable {
         boolean ensure(long n) throws IOException {
             if (position + n <= limit) return true;
             if (eof) return false;
-            // The reader never asks for more than a record or block (at most MAX_RECORD_LENGTH + 4 KiB).
-            if (n > segment.byteSize()) throw new IllegalArgumentException("a record of " + n + " bytes does not fit the read buffer");
             long rest = limit - position;
-            if (rest > 0) MemorySegment.copy(segment, position, segment, 0, rest);
+            if (n > segment.byteSize()) {
+                // A record larger than the buffer (the reader bounds it: at most MAX_RECORD_LENGTH + 4 KiB):
+                // a larger buffer from the same arena, freed with it; rare, so the old one just stays.
+                MemorySegment bigger = arena.allocate(Long.highestOneBit(n) * 2, 4096);
+                if (rest > 0) MemorySegment.copy(segment, position, bigger, 0, rest);
+                segment = bigger;
+                buffer = segment.asByteBuffer();
+                viewBase = segment.address();
+            } else if (rest > 0) {
+                MemorySegment.copy(segment, position, segment, 0, rest);
+            }
             consumedBeforeBuffer += position;
             limit = rest;
             position = 0;

@@ -28,7 +28,8 @@ class SlotTableTest {
         System.out.println("seed " + seed);
         Random rnd = new Random(seed);
         Map<Key, Integer> model = new HashMap<>();
-        try (SlotTable t = new SlotTable(20_000, 32)) {
+        // odd seeds run the scan table's lower grow load: growth, probing and deletion must not depend on it
+        try (SlotTable t = new SlotTable(20_000, 32, 1L << 12, seed % 2 == 0 ? SlotTable.MAX_LOAD : ScanDetector.GROW_LOAD)) {
             for (int step = 0; step < 30_000; step++) {
                 Key k = new Key(rnd.nextInt(3000), rnd.nextInt(2), 1 + rnd.nextInt(3));
                 long off = t.findOrInsert(k.a(), k.b(), k.c());
@@ -56,6 +57,31 @@ class SlotTableTest {
                 assertThat(t.lastInserted).isFalse();
                 assertThat(t.mem.get(SlotTable.INT, off + 20)).isEqualTo(e.getValue());
             }
+        }
+    }
+
+    @Test
+    void doublesAtItsGrowLoadBelowTheBoundAndFillsToSeventyPercentAtIt() {
+        try (SlotTable t = new SlotTable(10_000, 64, 16, 0.35)) { // bound: 16,384 slots, 10,000 entries
+            long lastCapacity = t.capacity();
+            for (int i = 0; i < 12_000; i++) {
+                long sizeBefore = t.size(), capacityBefore = t.capacity();
+                t.findOrInsert(i, 0, 1);
+                if (t.capacity() != capacityBefore) {
+                    assertThat(t.capacity()).isEqualTo(2 * capacityBefore);
+                    assertThat(sizeBefore).as("grew at %d of %d slots", sizeBefore, capacityBefore).isEqualTo((long) (capacityBefore * 0.35));
+                    lastCapacity = t.capacity();
+                }
+            }
+            assertThat(lastCapacity).isEqualTo(16_384);
+            assertThat(t.size()).isEqualTo(10_000);
+            assertThat(t.dropped()).isEqualTo(2_000);
+            for (int i = 0; i < 10_000; i++) assertThat(t.findOrInsert(i, 0, 1)).isNotNegative();
+            assertThat(t.lastInserted).isFalse();
+        }
+        try (SlotTable t = new SlotTable(10_000, 64, 16, 0.35)) {
+            t.reserve(1_000);
+            assertThat(t.capacity()).as("sized for 1,000 keys at load 0.35").isEqualTo(4_096);
         }
     }
 
