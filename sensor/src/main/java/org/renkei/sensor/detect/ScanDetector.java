@@ -53,7 +53,8 @@ public final class ScanDetector implements AutoCloseable {
      * the two slots {@link #touch} loaded ahead (h, h+1) for ~1-2 % of packets instead of ~9 % at 0.45,
      * and each such packet waits alone for a random line. Round 8 (docs/sensor.md): +3-8 % packets per
      * CPU-second with 1 M sources, for up to twice the memory below the bound; the bound's size
-     * (1 GiB at 10 M entries) is unchanged, and at the bound the table still fills to 70 %.
+     * (1 GiB at 10 M entries) is unchanged, and at the bound the table still fills to 70 %. A table
+     * presized by {@link #reserve} ({@code analyze}) uses the 70 % instead: see {@code SlotTable.reserve}.
      */
     static final double GROW_LOAD = 0.35;
     /**
@@ -225,7 +226,7 @@ public final class ScanDetector implements AutoCloseable {
      * memory its {@link #reserve reserve(keys)} will take (see {@code SlotTable.prepare}).
      */
     public static void prepare(Config config, long keys) {
-        SlotTable.prepare(config.maxEntries(), SLOT, keys, GROW_LOAD);
+        SlotTable.prepare(config.maxEntries(), SLOT, keys);
     }
 
     /** Number of darknet addresses monitored, for coverage; 0 leaves coverage at 0. */

@@ -45,8 +45,13 @@ final class SlotTable implements AutoCloseable {
     private final long initialCapacity;
     private final long maxEntries;
     private long size;
-    /** The load past which the table doubles (below its bound), and that size, kept so a lookup does not compute it. */
+    /**
+     * The load past which the table doubles (below its bound): the constructor's grow load, or
+     * {@link #MAX_LOAD} after a {@link #reserve} (until {@link #clear}); and that size, kept so a
+     * lookup does not compute it.
+     */
     private final double growLoad;
+    private double load;
     private long growAt;
     private long dropped;
 
@@ -75,6 +80,7 @@ final class SlotTable implements AutoCloseable {
         if (Integer.bitCount(slotSize) != 1 || slotSize < 32) throw new IllegalArgumentException("slot size must be a power of two ≥ 32");
         if (!(growLoad > 0 && growLoad <= MAX_LOAD)) throw new IllegalArgumentException("grow load must be in (0, " + MAX_LOAD + "]");
         this.growLoad = growLoad;
+        this.load = growLoad;
         long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / MAX_LOAD)) * 2 - 1);
         this.maxCapacity = maxCap;
         this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * MAX_LOAD)));
@@ -91,11 +97,18 @@ final class SlotTable implements AutoCloseable {
      * a file's size): growing by doubling to 1 GiB allocates and zeroes 2 GiB and rehashes every
      * entry on the way. {@link #clear()} returns to the starting capacity, not to this one.
      * Does nothing once the table holds entries or when it is that large already.
+     *
+     * <p>A reserved table is sized, and grows, at {@link #MAX_LOAD}, not at the constructor's lower
+     * grow load: the caller's estimate is meant as an upper bound, and memory a process touches
+     * for the first time is the largest cost of a short run on a virtual machine (round 8: ~2.3 s
+     * of CPU for the first GiB on this project's machine), so a short run trades probe length for
+     * half the memory.
      */
     void reserve(long entries) {
         if (size != 0) return;
-        long want = capacityFor(maxCapacity, maxEntries, entries, growLoad);
+        long want = capacityFor(maxCapacity, maxEntries, entries, MAX_LOAD);
         if (want <= capacity) return;
+        load = MAX_LOAD;
         release();
         NativeMemory.Prepared ready = NativeMemory.takePrepared(want << slotShift);
         if (ready == null) {
@@ -104,7 +117,7 @@ final class SlotTable implements AutoCloseable {
         } else {
             capacity = want;
             mask = want - 1;
-            growAt = (long) (want * growLoad);
+            growAt = (long) (want * load);
             arena = ready.arena();
             mem = ready.segment();
             base = mem.address();
@@ -124,10 +137,10 @@ final class SlotTable implements AutoCloseable {
      * page not yet faulted in is zeroed on the packet thread. The next matching {@code reserve}
      * in this process takes it over.
      */
-    static void prepare(long maxEntries, int slotSize, long entries, double growLoad) {
+    static void prepare(long maxEntries, int slotSize, long entries) {
         long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / MAX_LOAD)) * 2 - 1);
         long bounded = Math.max(1, Math.min(maxEntries, (long) (maxCap * MAX_LOAD)));
-        long want = capacityFor(maxCap, bounded, entries, growLoad);
+        long want = capacityFor(maxCap, bounded, entries, MAX_LOAD);
         if (want > (1L << 12)) NativeMemory.prepare(want * slotSize);
     }
 
@@ -146,6 +159,7 @@ final class SlotTable implements AutoCloseable {
     /** Removes every entry and returns the table to its starting size (the dropped count stays). */
     void clear() {
         release();
+        load = growLoad;
         allocate(initialCapacity);
         size = 0;
     }
@@ -153,7 +167,7 @@ final class SlotTable implements AutoCloseable {
     private void allocate(long cap) {
         this.capacity = cap;
         this.mask = cap - 1;
-        this.growAt = (long) (cap * growLoad);
+        this.growAt = (long) (cap * load);
         this.arena = Arena.ofShared();
         this.mem = NativeMemory.allocate(arena, cap << slotShift);
         this.base = mem.address();

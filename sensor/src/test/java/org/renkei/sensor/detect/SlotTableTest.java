@@ -80,8 +80,15 @@ class SlotTableTest {
             assertThat(t.lastInserted).isFalse();
         }
         try (SlotTable t = new SlotTable(10_000, 64, 16, 0.35)) {
-            t.reserve(1_000);
-            assertThat(t.capacity()).as("sized for 1,000 keys at load 0.35").isEqualTo(4_096);
+            t.reserve(2_000);
+            assertThat(t.capacity()).as("a reserved table is sized for its keys at load 0.7").isEqualTo(4_096);
+            for (int i = 0; i < 2_867; i++) t.findOrInsert(i, 0, 1); // 70 % of 4,096
+            assertThat(t.capacity()).as("and grows at 0.7").isEqualTo(4_096);
+            t.findOrInsert(-1, 0, 1);
+            assertThat(t.capacity()).isEqualTo(8_192);
+            t.clear();
+            for (int i = 0; i < 6; i++) t.findOrInsert(i, 0, 1);
+            assertThat(t.capacity()).as("cleared: back to 16 slots and the grow load 0.35").isEqualTo(32);
         }
     }
 
