@@ -54,9 +54,21 @@ final class NativeMemory {
      * check, some thirty times a packet; through this constant segment the JIT folds them
      * (+4 % packets per CPU-second with 1 M sources). Safe only because every such offset is a
      * slot of the live table (an index masked by its capacity) and the table is not used after
-     * {@code close}, which the single-threaded owner guarantees.
+     * {@code close}, which the single-threaded owner guarantees. Null where native access is denied
+     * ({@code --illegal-native-access=deny}): the tables then use their own segments ({@link #RAW}).
      */
-    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    static final MemorySegment ALL = everything();
+    /** Whether {@link #ALL} exists; a constant, so the JIT keeps only one of the two paths. */
+    static final boolean RAW = ALL != null;
+
+    /** All of memory as one segment, or null when this module may not use restricted methods. */
+    static MemorySegment everything() {
+        try {
+            return MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+        } catch (IllegalCallerException e) {
+            return null;
+        }
+    }
 
     /** A zeroed segment of {@code bytes}, 64-byte aligned at least, freed when {@code arena} closes. */
     static MemorySegment allocate(Arena arena, long bytes) {

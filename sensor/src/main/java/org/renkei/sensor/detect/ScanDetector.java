@@ -312,7 +312,7 @@ public final class ScanDetector implements AutoCloseable {
         long b = family == 4 ? 0 : p.src6Lo;
         long off = table.findOrInsert(keyHash, a, b, keyTag(p));
         if (off < 0) return;
-        var m = NativeMemory.ALL; // the slot by absolute address: see there
+        var m = table.view(); // the slot by absolute address: see NativeMemory.ALL
         long at = table.base + off;
         int s = (int) sec;
         long misc;

@@ -28,16 +28,22 @@ final class SlotTable implements AutoCloseable {
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
     static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
+    private static final boolean RAW = NativeMemory.RAW;
     private static final MemorySegment ALL = NativeMemory.ALL;
 
     private Arena arena;
     MemorySegment mem;
     /**
-     * Address of slot 0: {@link #findOrInsert} and {@link #touch} read the table through
-     * {@link NativeMemory#ALL} at {@code base + offset}, and so may the owner between a lookup and
-     * the next one (a lookup may grow the table, which moves it).
+     * Where slot 0 is in {@link #view()}: its address, as {@link #findOrInsert} and {@link #touch}
+     * read the table through {@link NativeMemory#ALL}, and so may the owner between a lookup and
+     * the next one (a lookup may grow the table, which moves it); 0 where that is not allowed.
      */
     long base;
+
+    /** What the hot paths read slots through, at {@link #base} + offset: see {@link NativeMemory#ALL}. */
+    MemorySegment view() {
+        return RAW ? ALL : mem;
+    }
     private final int slotShift;
     private long mask;
     private long capacity;
@@ -120,7 +126,7 @@ final class SlotTable implements AutoCloseable {
             growAt = (long) (want * load);
             arena = ready.arena();
             mem = ready.segment();
-            base = mem.address();
+            base = RAW ? mem.address() : 0;
             prefault = ready.prefault();
         }
     }
@@ -170,7 +176,7 @@ final class SlotTable implements AutoCloseable {
         this.growAt = (long) (cap * load);
         this.arena = Arena.ofShared();
         this.mem = NativeMemory.allocate(arena, cap << slotShift);
-        this.base = mem.address();
+        this.base = RAW ? mem.address() : 0;
     }
 
     /** Doubles the table and reinserts every entry; offsets handed out before are invalid after. */
@@ -245,25 +251,26 @@ final class SlotTable implements AutoCloseable {
     /** {@link #findOrInsert(long, long, int)} with the key's {@link #hash} computed by the caller. */
     long findOrInsert(long h, long a, long b, int c) {
         if (size >= growAt && capacity < maxCapacity) grow();
+        MemorySegment v = view();
         long i = h & mask;
         while (true) {
             long off = i << slotShift;
             long at = base + off;
-            int sc = ALL.get(INT, at + 16);
+            int sc = v.get(INT, at + 16);
             if (sc == 0) {
                 if (size >= maxEntries) {
                     dropped++;
                     return -1;
                 }
                 // Empty slots are all zero already (fresh memory, and delete() zeroes the hole it leaves).
-                ALL.set(LONG, at, a);
-                ALL.set(LONG, at + 8, b);
-                ALL.set(INT, at + 16, c);
+                v.set(LONG, at, a);
+                v.set(LONG, at + 8, b);
+                v.set(INT, at + 16, c);
                 size++;
                 lastInserted = true;
                 return off;
             }
-            if (sc == c && ALL.get(LONG, at) == a && ALL.get(LONG, at + 8) == b) {
+            if (sc == c && v.get(LONG, at) == a && v.get(LONG, at + 8) == b) {
                 lastInserted = false;
                 return off;
             }
@@ -299,7 +306,8 @@ final class SlotTable implements AutoCloseable {
      * line did not help, and with the state in cache it costs ~1-2 %.
      */
     int touch(long h) {
-        return ALL.get(INT, base + ((h & mask) << slotShift) + 16) + ALL.get(INT, base + (((h + 1) & mask) << slotShift) + 16);
+        MemorySegment v = view();
+        return v.get(INT, base + ((h & mask) << slotShift) + 16) + v.get(INT, base + (((h + 1) & mask) << slotShift) + 16);
     }
 
     private void zero(long off) {

@@ -68,8 +68,13 @@ abstract sealed class CaptureInput implements AutoCloseable {
             arena = Arena.ofShared();
             segment = arena.allocate(BUFFER, 4096);
             buffer = segment.asByteBuffer();
-            view = ALL;
-            viewBase = segment.address();
+            see(segment);
+        }
+
+        /** Points {@link #view} at {@code buffer}: through {@link #ALL} where it exists. */
+        private void see(MemorySegment buffer) {
+            view = ALL != null ? ALL : buffer;
+            viewBase = ALL != null ? buffer.address() : 0;
         }
 
         /**
@@ -79,8 +84,17 @@ abstract sealed class CaptureInput implements AutoCloseable {
          * check and a liveness check; through this constant segment the JIT folds them. Safe because
          * the parser reads only within {@code limit} of the buffer (what {@link #ensure} guaranteed)
          * and never after {@link #close}; a record is documented valid only until the next read.
+         * Null where native access is denied: the buffer's own segment is read then.
          */
-        static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+        static final MemorySegment ALL = everything();
+
+        private static MemorySegment everything() {
+            try {
+                return MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+            } catch (IllegalCallerException e) {
+                return null;
+            }
+        }
 
         /** Size of the file when it was opened. */
         long size() {
@@ -99,7 +113,7 @@ abstract sealed class CaptureInput implements AutoCloseable {
                 if (rest > 0) MemorySegment.copy(segment, position, bigger, 0, rest);
                 segment = bigger;
                 buffer = segment.asByteBuffer();
-                viewBase = segment.address();
+                see(segment);
             } else if (rest > 0) {
                 MemorySegment.copy(segment, position, segment, 0, rest);
             }

@@ -52,6 +52,24 @@ class CommandsTest {
         assertThat(report.get("malformed_records_skipped").toString()).contains("truncated_record");
     }
 
+    /**
+     * The table and the reader read memory by absolute address through a segment made with a
+     * restricted method; where native access is denied they fall back to their own segments, and
+     * the report must not change.
+     */
+    @Test
+    void theReportIsTheSameWhereNativeAccessIsDenied() throws Exception {
+        Path pcap = dir.resolve("s.pcap");
+        assertThat(run("synth", "--out", pcap.toString(), "--seed", "5").code()).isZero();
+        String inProcess = run("analyze", pcap.toString(), "--json").out();
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "--illegal-native-access=deny", "-cp", System.getProperty("java.class.path"),
+                SensorMain.class.getName(), "analyze", pcap.toString(), "--json").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String denied = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        assertThat(Json.MAPPER.readTree(denied)).isEqualTo(Json.MAPPER.readTree(inProcess));
+    }
+
     @Test
     void textReportNamesEverySection() throws Exception {
         Path pcap = dir.resolve("s.pcap");
