@@ -29,6 +29,11 @@ abstract sealed class CaptureInput implements AutoCloseable {
     /** True when {@code n} bytes from {@link #position} are readable; false at end of input. */
     abstract boolean ensure(long n) throws IOException;
 
+    /** {@link #ensure} with its common case, the bytes already in the buffer, decided here. */
+    final boolean has(long n) throws IOException {
+        return position + n <= limit || ensure(n);
+    }
+
     /** Total bytes consumed so far (for progress). */
     abstract long consumed();
 

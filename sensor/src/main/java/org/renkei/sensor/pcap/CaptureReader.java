@@ -180,19 +180,25 @@ public final class CaptureReader implements AutoCloseable {
     }
 
     private boolean nextPcap(PacketRecord r) throws IOException {
-        if (!in.ensure(16)) {
+        if (!in.has(16)) {
             if (in.limit > in.position) return stop(SkipReason.TRUNCATED_RECORD);
             stopped = true;
             return false;
         }
         MemorySegment s = in.view;
         long p = in.viewBase + in.position;
-        long sec = i32(s, p) & 0xFFFFFFFFL;
-        long frac = i32(s, p + 4) & 0xFFFFFFFFL;
-        int caplen = i32(s, p + 8);
-        int origlen = i32(s, p + 12);
+        // The record header as two 8-byte reads (seconds and fraction; captured and original length).
+        long w0 = s.get(LONG_LE, p), w1 = s.get(LONG_LE, p + 8);
+        if (bigEndian) {
+            w0 = Long.reverseBytes(Long.rotateLeft(w0, 32));
+            w1 = Long.reverseBytes(Long.rotateLeft(w1, 32));
+        }
+        long sec = w0 & 0xFFFFFFFFL;
+        long frac = w0 >>> 32;
+        int caplen = (int) w1;
+        int origlen = (int) (w1 >>> 32);
         if (caplen < 0 || caplen > MAX_RECORD_LENGTH) return stop(SkipReason.RECORD_TOO_LONG);
-        if (!in.ensure(16L + caplen)) return stop(SkipReason.TRUNCATED_RECORD);
+        if (!in.has(16L + caplen)) return stop(SkipReason.TRUNCATED_RECORD);
         records++;
         r.data = in.view; // ensure may have moved the bytes: read position and view again
         r.offset = in.viewBase + in.position + 16;
