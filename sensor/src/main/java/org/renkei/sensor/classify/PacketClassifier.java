@@ -214,8 +214,10 @@ public final class PacketClassifier {
 
     /** Rules accepting {@code value}: those accepting any, plus those requiring exactly it (a few values at most). */
     private static int valueRules(int value, int any, int[] values, int[] rules) {
-        int m = any;
-        for (int v = 0; v < values.length; v++) m |= value == values[v] ? rules[v] : 0;
+        int n = values.length;
+        if (n == 0) return any;
+        int m = any | (value == values[0] ? rules[0] : 0); // the built-in rules require one value each
+        for (int v = 1; v < n; v++) m |= value == values[v] ? rules[v] : 0;
         return m;
     }
 }
