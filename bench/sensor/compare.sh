@@ -58,7 +58,7 @@ export RENKEI_AOT="${AOT:-1}"
 JAR="$ROOT/center/target/renkei.jar"
 # What ./renkei execs for analyze (keep in step with the launcher): the serial collector (the sensor
 # allocates next to nothing on the heap) and its AOT cache.
-JVM=("$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:+UseTransparentHugePages)
+JVM=("$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC)
 AOT_CACHE="$ROOT/center/target/renkei-sensor-$(basename "$(readlink -f "$JAVA_HOME")").aot"
 if [ "$RENKEI_AOT" != 0 ]; then
   [ -f "$AOT_CACHE" ] || { echo "compare: ./renkei made no AOT cache ($AOT_CACHE)" >&2; exit 1; }
