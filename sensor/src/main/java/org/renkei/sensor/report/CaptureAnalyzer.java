@@ -173,8 +173,17 @@ public final class CaptureAnalyzer implements AutoCloseable {
      * functions of the packet, which the decode thread computes ahead.
      */
     private PacketClass process(PacketRecord r, DecodedPacket pkt, long keyHash, PacketClass c, int fp, long srcHash, long dstHash) {
-        last = pkt;
-        packets++;
+        count(r, pkt, c, fp, srcHash);
+        return detect(r, pkt, keyHash, c, fp, dstHash);
+    }
+
+    /**
+     * The counters only the final report reads (totals, time span, link types, statuses, classes,
+     * protocols, distinct sources, fingerprints, ports): no packet's processing depends on them, so
+     * the decode thread keeps them for the packets it hands over (see {@link DecodeAhead}), and the
+     * thread that detects does less.
+     */
+    private void count(PacketRecord r, DecodedPacket pkt, PacketClass c, int fp, long srcHash) {
         bytes += r.originalLength;
         long ts = r.timestampNanos;
         if (ts < firstNs) firstNs = ts;
@@ -183,10 +192,8 @@ public final class CaptureAnalyzer implements AutoCloseable {
         lastLinkTypeCount++;
         statusCounts[pkt.status.ordinal()]++;
         classCounts[c.ordinal()]++;
-        if (live) countInterval(r, c, pkt);
-        if (c == PacketClass.UNDECODED) return c;
+        if (c == PacketClass.UNDECODED) return;
         protocolCounts[pkt.protocol]++;
-        destinations.addHash(dstHash);
         sources.addHash(srcHash);
         if (fp >= 0) {
             fingerprintPackets[fp]++;
@@ -196,6 +203,20 @@ public final class CaptureAnalyzer implements AutoCloseable {
             if (pkt.isTcp()) tcpPorts[pkt.dstPort]++;
             else if (pkt.isUdp()) udpPorts[pkt.dstPort]++;
         }
+    }
+
+    /**
+     * The order-dependent rest: the packet count (progress reads it), live mode's interval, the
+     * distinct destinations (the inferred darknet size is read every minute of capture time),
+     * capture time, and the detectors.
+     */
+    private PacketClass detect(PacketRecord r, DecodedPacket pkt, long keyHash, PacketClass c, int fp, long dstHash) {
+        last = pkt;
+        packets++;
+        if (live) countInterval(r, c, pkt);
+        if (c == PacketClass.UNDECODED) return c;
+        destinations.addHash(dstHash);
+        long ts = r.timestampNanos;
         // A 64-bit division a packet was measurable: only a packet outside the current second divides.
         if (Long.compareUnsigned(ts - secStartNs, 1_000_000_000L) >= 0) newSecondOf(ts);
         long sec = curSec;
@@ -532,6 +553,8 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     // found them in a shared cache: that cut the consumer's CPU time, but the misses moved to this
                     // thread and the process as a whole did more (round 6: whole runs at load ~2.5, 10.6 -> 8.7 s of
                     // CPU, 6.6 -> 5.5 s wall without it); on two cores the total is what the wall time pays.
+                    // A whole batch, once read: what the consumer will process, no more.
+                    for (int i = 0; i < k; i++) count(rs[i], ds[i], cs[i], fs[i], srcs[i]);
                     counts[b] = k;
                     publish(++seq);
                 }
@@ -565,7 +588,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     for (int g = 0; g < k; g += GROUP) {
                         int end = Math.min(k, g + GROUP);
                         for (int i = g; i < end; i++) scans.touch(hs[i]);
-                        for (int i = g; i < end; i++) process(rs[i], ds[i], hs[i], cs[i], fs[i], srcs[i], dsts[i]);
+                        for (int i = g; i < end; i++) detect(rs[i], ds[i], hs[i], cs[i], fs[i], dsts[i]);
                     }
                     n += k;
                     done = k < BATCH;
