@@ -57,7 +57,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     long scanExpiry;
 
     @Option(names = "--max-state-entries", defaultValue = "10000000",
-            description = "Bound on (source, protocol, port) entries kept: 64 bytes each off-heap, plus a 64-byte bitmap for those that reach 4 distinct destinations; the default is a table of at most 1 GiB (default ${DEFAULT-VALUE}).")
+            description = "Bound on (source, protocol, port) entries kept: 64 bytes each off-heap, plus a 64-byte bitmap for those that reach 11 distinct destination buckets; the default is a table of at most 1 GiB (default ${DEFAULT-VALUE}).")
     long maxEntries;
 
     @Option(names = "--rules", paramLabel = "FILE", description = "Fingerprint rules (JSON) replacing the built-in ones.")

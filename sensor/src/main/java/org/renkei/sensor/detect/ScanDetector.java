@@ -29,7 +29,7 @@ import org.renkei.sensor.decode.DecodedPacket;
  * <p>Memory: one entry is a 64-byte slot (one cache line) off-heap. A darknet sees
  * millions of sources sending a few packets each, and each packet costs a random access
  * into a table of hundreds of MB, so the hot state of an entry is kept in that one line:
- * up to three bitmap positions are stored inline, and only an entry that reaches a fourth
+ * up to ten bitmap positions are stored inline, and only an entry that reaches an eleventh
  * distinct position moves them into a 64-byte bitmap from a side pool (most entries
  * never do). Both forms hold the same bitmap, so estimates are identical. {@code
  * maxEntries} bounds the table; the pool holds at most one bitmap per entry.
@@ -61,22 +61,26 @@ public final class ScanDetector implements AutoCloseable {
      * Slot layout after the key (bytes 0-19): first and last second, probes, then two words that
      * {@link #observe} updates whole: the interval's packets (low half) and bytes (high half) as
      * one long, and TTL min, TTL max, TCP flags, classes (one byte each) with the fingerprint mask
-     * (high half) as another; then the destination bitmap word. Bytes 52-63 are free. The table's
-     * layouts are little-endian, so the byte and int offsets name the same fields on any host.
+     * (high half) as another; then the destination bitmap: an int, and a long for inline positions
+     * 4-10. Bytes 52-55 are free. The table's layouts are little-endian, so the byte and int offsets
+     * name the same fields on any host.
      */
     private static final int O_FIRST = 20, O_LAST = 24, O_PROBES = 28, O_IV = 32, O_IV_PACKETS = 32, O_IV_BYTES = 36,
-            O_MISC = 40, O_TTL_MIN = 40, O_TTL_MAX = 41, O_FLAGS = 42, O_CLASSES = 43, O_FP = 44, O_DEST = 48;
+            O_MISC = 40, O_TTL_MIN = 40, O_TTL_MAX = 41, O_FLAGS = 42, O_CLASSES = 43, O_FP = 44, O_DEST = 48, O_DEST_MORE = 56;
     /**
      * Bit 7 of the classes byte (the class UNDECODED never reaches this table): the
      * campaign has been reported as started.
      */
     private static final int STARTED = 0x80;
     /**
-     * The int at O_DEST: if negative, 0x80000000 | index of the entry's bitmap in the pool;
-     * else the count (0-3) of inline bitmap positions in bits 0-1 and the positions, 9 bits
-     * each, at bits 2, 11 and 20.
+     * The int at O_DEST: if negative, 0x80000000 | index of the entry's bitmap in the pool; else the
+     * count (0-10) of inline bitmap positions in bits 0-3 and the first three positions, 9 bits each,
+     * at bits 4, 13 and 22; positions 4-10 are in the long at O_DEST_MORE, 9 bits each from bit 0.
+     * Ten inline positions (was three) keep entries with up to ten distinct destinations, nearly
+     * all of a darknet's, out of the pool: a pooled bitmap is a second random line for every
+     * probe, which the group's touch cannot reach (round 8: ~3 % of analyze's samples waited there).
      */
-    private static final int INLINE_MAX = 3;
+    private static final int INLINE_MAX = 10;
     private static final int BITMAP_BITS = 512, BITMAP_BYTES = BITMAP_BITS / 8;
     private static final int PROBE_MASK = (1 << PacketClass.TCP_SYN_PROBE.ordinal()) | (1 << PacketClass.UDP_PROBE.ordinal())
             | (1 << PacketClass.ICMP_ECHO_PROBE.ordinal());
@@ -134,10 +138,15 @@ public final class ScanDetector implements AutoCloseable {
         poolFree = idx;
     }
 
+    /** Inline position {@code k} of an entry whose O_DEST int is {@code d} and O_DEST_MORE long {@code more}. */
+    private static int inlinePosition(int d, long more, int k) {
+        return k < 3 ? (d >>> (4 + 9 * k)) & 0x1FF : (int) (more >>> (9 * (k - 3))) & 0x1FF;
+    }
+
     /** Bitmap positions set for the entry at {@code off}. */
     private int bitsSet(long off) {
         int d = table.mem.get(SlotTable.INT, off + O_DEST);
-        if (d >= 0) return d & 3;
+        if (d >= 0) return d & 15;
         long at = (d & 0x7FFFFFFFL) * BITMAP_BYTES;
         int bits = 0;
         for (int w = 0; w < 8; w++) bits += Long.bitCount(pool.get(SlotTable.LONG, at + w * 8L));
@@ -146,7 +155,7 @@ public final class ScanDetector implements AutoCloseable {
 
     /**
      * Sets position {@code bit} in the entry's bitmap; false if it was set already. When a
-     * fourth position arrives and the pool is at its bound, the position is not recorded
+     * position past the inline ten arrives and the pool is at its bound, the position is not recorded
      * (the estimate then undercounts, which the bound makes unavoidable).
      */
     private boolean setBit(long off, int bit) {
@@ -160,27 +169,35 @@ public final class ScanDetector implements AutoCloseable {
             pool.set(SlotTable.LONG, wordOff, word | mask);
             return true;
         }
-        int n = d & 3;
-        for (int k = 0; k < n; k++) if (((d >>> (2 + 9 * k)) & 0x1FF) == bit) return false;
-        if (n < INLINE_MAX) {
-            m.set(SlotTable.INT, off + O_DEST, (d | (bit << (2 + 9 * n))) + 1);
+        int n = d & 15;
+        for (int k = 0; k < Math.min(n, 3); k++) if (((d >>> (4 + 9 * k)) & 0x1FF) == bit) return false;
+        if (n < 3) {
+            m.set(SlotTable.INT, off + O_DEST, (d | (bit << (4 + 9 * n))) + 1);
             return true;
         }
-        return moveToPool(off, d, bit);
+        long more = m.get(SlotTable.LONG, off + O_DEST_MORE);
+        for (int k = 3; k < n; k++) if (((int) (more >>> (9 * (k - 3))) & 0x1FF) == bit) return false;
+        if (n < INLINE_MAX) {
+            m.set(SlotTable.LONG, off + O_DEST_MORE, more | ((long) bit << (9 * (n - 3))));
+            m.set(SlotTable.INT, off + O_DEST, d + 1);
+            return true;
+        }
+        return moveToPool(off, d, more, bit);
     }
 
-    /** A fourth distinct position: the inline positions and {@code bit} move into a pooled bitmap. */
-    private boolean moveToPool(long off, int d, int bit) {
-        int n = d & 3;
+    /** An eleventh distinct position: the inline positions and {@code bit} move into a pooled bitmap. */
+    private boolean moveToPool(long off, int d, long more, int bit) {
+        int n = d & 15;
         long idx = allocateBitmap();
         if (idx < 0) return false;
         long at = idx * BITMAP_BYTES;
         for (int k = 0; k <= n; k++) {
-            int b = k < n ? (d >>> (2 + 9 * k)) & 0x1FF : bit;
+            int b = k < n ? inlinePosition(d, more, k) : bit;
             long wo = at + ((b >>> 6) << 3);
             pool.set(SlotTable.LONG, wo, pool.get(SlotTable.LONG, wo) | (1L << (b & 63)));
         }
         table.mem.set(SlotTable.INT, off + O_DEST, (int) (0x80000000L | idx));
+        table.mem.set(SlotTable.LONG, off + O_DEST_MORE, 0L);
         return true;
     }
 
@@ -195,8 +212,9 @@ public final class ScanDetector implements AutoCloseable {
             }
             return;
         }
-        for (int k = 0; k < (d & 3); k++) {
-            int b = (d >>> (2 + 9 * k)) & 0x1FF;
+        long more = table.mem.get(SlotTable.LONG, off + O_DEST_MORE);
+        for (int k = 0; k < (d & 15); k++) {
+            int b = inlinePosition(d, more, k);
             long wo = dstOff + ((b >>> 6) << 3);
             dst.set(SlotTable.LONG, wo, dst.get(SlotTable.LONG, wo) | (1L << (b & 63)));
         }
