@@ -298,12 +298,13 @@ final class SlotTable implements AutoCloseable {
      * later stands in for one. Kept to a handful of instructions so that a loop of them
      * fits many misses in the processor's reorder window at once.
      *
-     * <p>It loads the next slot's line too: at the table's load (0.35-0.7, ~0.45 in the
-     * benchmark) a linear probe for a present key looks at ~1.4 slots on average, so with
-     * 64-byte slots ~40 % of lookups also need the home's neighbour line, and that miss came
-     * alone, not overlapped, in the middle of the packet's processing. Same page, so no second
-     * page walk. Measured (round 7, ab.sh, 1 M sources): ~+10 % packets per CPU-second; a third
-     * line did not help, and with the state in cache it costs ~1-2 %.
+     * <p>It loads the next slot's line too: at load 0.45 (round 7's benchmark) a linear probe for a
+     * present key goes past its home slot for ~21 % of lookups (measured: displacement 1 for 13 %,
+     * ≥ 2 for 9 %), and that miss came alone, not overlapped, in the middle of the packet's
+     * processing. Same page, so no second page walk. Measured (round 7, ab.sh, 1 M sources): ~+10 %
+     * packets per CPU-second; a third line, or loading the second only where needed, did not
+     * help (round 8); the scan table now grows at load 0.35, which leaves ~1-2 % of lookups past
+     * the two loaded slots.
      */
     int touch(long h) {
         MemorySegment v = view();
