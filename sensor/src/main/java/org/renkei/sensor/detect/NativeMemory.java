@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
+import org.renkei.sensor.pcap.RawMemory;
+
 /**
  * Zeroed off-heap memory for the detector tables. On Linux large blocks come straight
  * from an anonymous {@code mmap}, aligned to 2 MiB and advised {@code MADV_HUGEPAGE}
@@ -47,28 +49,15 @@ final class NativeMemory {
     }
 
     /**
-     * The whole address space as one segment of global scope, through which the per-packet path
-     * reads and writes a table by absolute address ({@code SlotTable.base} + offset). Measured hot
-     * path (docs/sensor.md, round 8): an access through the table's own segment (a field of an
-     * interface type, from a closeable arena) pays a type check, a bounds check and a liveness
-     * check, some thirty times a packet; through this constant segment the JIT folds them
-     * (+4 % packets per CPU-second with 1 M sources). Safe only because every such offset is a
-     * slot of the live table (an index masked by its capacity) and the table is not used after
-     * {@code close}, which the single-threaded owner guarantees. Null where native access is denied
-     * ({@code --illegal-native-access=deny}): the tables then use their own segments ({@link #RAW}).
+     * {@link RawMemory#ALL}, through which the per-packet path reads and writes a table by absolute
+     * address ({@code SlotTable.base} + offset): +4 % packets per CPU-second with 1 M sources (round
+     * 8). Safe only because every such offset is a slot of the live table (an index masked by its
+     * capacity) and the table is not used after {@code close}, which the single-threaded owner
+     * guarantees. Null where native access is denied: the tables then use their own segments.
      */
-    static final MemorySegment ALL = everything();
+    static final MemorySegment ALL = RawMemory.ALL;
     /** Whether {@link #ALL} exists; a constant, so the JIT keeps only one of the two paths. */
     static final boolean RAW = ALL != null;
-
-    /** All of memory as one segment, or null when this module may not use restricted methods. */
-    static MemorySegment everything() {
-        try {
-            return MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-        } catch (IllegalCallerException e) {
-            return null;
-        }
-    }
 
     /** A zeroed segment of {@code bytes}, 64-byte aligned at least, freed when {@code arena} closes. */
     static MemorySegment allocate(Arena arena, long bytes) {

@@ -21,7 +21,7 @@ abstract sealed class CaptureInput implements AutoCloseable {
     /**
      * What the per-record path reads through: byte {@code position} of {@link #segment} is at
      * {@code viewBase + position} in {@code view}. For a stream that is the segment itself (base 0);
-     * for a file, {@link FileRead#ALL}.
+     * for a file, {@link RawMemory#ALL} where it exists.
      */
     MemorySegment view;
     long viewBase;
@@ -83,23 +83,11 @@ abstract sealed class CaptureInput implements AutoCloseable {
         }
 
         /**
-         * The whole address space as one segment of global scope, through which the per-record path
-         * reads the buffer by absolute address. Measured hot path: a read through the buffer's own
-         * segment (a field of an interface type, from a closeable arena) pays a type check, a bounds
-         * check and a liveness check; through this constant segment the JIT folds them. Safe because
+         * {@link RawMemory#ALL}: the per-record path reads the buffer by absolute address. Safe because
          * the parser reads only within {@code limit} of the buffer (what {@link #ensure} guaranteed)
          * and never after {@link #close}; a record is documented valid only until the next read.
-         * Null where native access is denied: the buffer's own segment is read then.
          */
-        static final MemorySegment ALL = everything();
-
-        private static MemorySegment everything() {
-            try {
-                return MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-            } catch (IllegalCallerException e) {
-                return null;
-            }
-        }
+        private static final MemorySegment ALL = RawMemory.ALL;
 
         /** Size of the file when it was opened. */
         long size() {

@@ -200,7 +200,7 @@ public final class CaptureReader implements AutoCloseable {
         if (caplen < 0 || caplen > MAX_RECORD_LENGTH) return stop(SkipReason.RECORD_TOO_LONG);
         if (!in.has(16L + caplen)) return stop(SkipReason.TRUNCATED_RECORD);
         records++;
-        r.data = in.view; // ensure may have moved the bytes: read position and view again
+        r.data = in.view; // has() may have refilled the buffer: read position and view again
         r.offset = in.viewBase + in.position + 16;
         r.capturedLength = caplen;
         r.originalLength = Math.max(origlen, caplen);

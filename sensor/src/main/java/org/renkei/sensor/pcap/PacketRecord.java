@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 public final class PacketRecord {
     /**
      * Segment holding the packet bytes at {@link #offset}: for a file, the whole address space and
-     * the bytes' absolute address (see {@code CaptureInput.FileRead.ALL}); for a stream, its buffer.
+     * the bytes' absolute address (see {@link RawMemory#ALL}); for a stream, its buffer.
      */
     public MemorySegment data;
     public long offset;
