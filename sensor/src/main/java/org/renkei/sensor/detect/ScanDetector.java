@@ -622,18 +622,21 @@ public final class ScanDetector implements AutoCloseable {
                 : Math.min((long) (active / 0.7) + 16, 1L << 17);
         // One walk instead of two: each source's entries are chained (next[slot] = the source's next
         // entry, slot index + 1; the counting slot holds the first), so the chosen sources' details
-        // come from following their chains. Walking backwards leaves each chain in table order,
-        // the order in which the two-walk collection adds entries (it decides which 16 ports a source
-        // with more lists); the ENDED events, found backwards, are reversed into table order.
+        // come from following their chains. Walking backwards leaves each chain in table order (a
+        // source's aggregate does not depend on the order anyway); the ENDED events, found backwards,
+        // are reversed into table order.
         int[] next = active == 0 ? new int[0] : new int[Math.toIntExact(cap)];
-        // A large table is walked by two threads, each grouping the sources of one half of the hash
-        // space into its own counting table (an entry's source decides its half, so a source is
-        // counted, and its chain built, by one thread alone); one of them also finds the ENDED events.
-        // The walk reads the whole table and groups millions of entries at random, and the other core
-        // is idle by then (end of input): measured ~0.9 s on one thread for 7.3 M entries in 1 GiB.
+        // A large table is walked by two threads, one half of it each: a source's entries all have
+        // their homes in one half (SlotTable.hash), so each thread groups its half's sources into its
+        // own counting table and builds their chains alone, and finds the ENDED events of its half. An
+        // entry that a probe run carried over the middle (or around the end) is handed to the other
+        // thread's table afterwards. The walk reads the table and groups millions of entries at
+        // random, and the other core is idle by then (end of input): measured ~0.9 s on one thread for
+        // 7.3 M entries in 1 GiB; ~0.7 s on two threads when each read the whole table (round 8).
         boolean split = cap >= PARALLEL_WALK_SLOTS && active > 0 && Runtime.getRuntime().availableProcessors() >= 2;
-        FinishWalk[] walks = split ? new FinishWalk[] {new FinishWalk(0, 1, true, initial / 2 + 16, active, next),
-                new FinishWalk(1, 1, false, initial / 2 + 16, active, next)} : new FinishWalk[] {new FinishWalk(0, 0, true, initial, active, next)};
+        FinishWalk[] walks = split ? new FinishWalk[] {new FinishWalk(0, cap / 2, 0, true, initial / 2 + 16, active, next),
+                new FinishWalk(cap / 2, cap, 1, true, initial / 2 + 16, active, next)}
+                : new FinishWalk[] {new FinishWalk(0, cap, -1, false, initial, active, next)};
         try {
             if (split) {
                 Throwable[] failure = new Throwable[1];
@@ -657,12 +660,14 @@ public final class ScanDetector implements AutoCloseable {
                 if (interrupted) Thread.currentThread().interrupt();
                 if (failure[0] instanceof RuntimeException e) throw e;
                 if (failure[0] instanceof Error e) throw e;
+                for (int t = 0; t < 2; t++) walks[1 - t].countForeign(walks[t]);
             } else {
                 walks[0].run();
             }
-            List<ScanCampaign> ended = walks[0].ended;
-            java.util.Collections.reverse(ended);
-            events.addAll(ended);
+            for (FinishWalk w : walks) {
+                java.util.Collections.reverse(w.ended);
+                events.addAll(w.ended);
+            }
             long n = 0, totalPackets = 0, totalBytes = 0;
             for (FinishWalk w : walks) {
                 n += w.counts.size();
@@ -710,56 +715,81 @@ public final class ScanDetector implements AutoCloseable {
     static final long PARALLEL_WALK_SLOTS = 1L << 20;
 
     /**
-     * One thread's share of {@link #collectActivityAndFinish}: walks the whole table backwards,
-     * counts the interval packets of the entries whose source hash has top bit {@code half} (all
-     * entries when {@code halves} is 0) into its own counting table, chaining them in {@code next},
-     * and, if asked, collects the ENDED events of all entries. Reads the scan table and the pool
-     * only; writes only its own state and its entries' elements of {@code next}.
+     * One thread's share of {@link #collectActivityAndFinish}: walks the slots {@code [from, to)}
+     * backwards, collects their ENDED events, and counts the interval packets of their entries into
+     * its own counting table, chaining them in {@code next}; an entry of the other half's sources
+     * ({@code half} 0 or 1; -1: no halves, count all) is kept aside for {@link #countForeign}. Reads
+     * the scan table and the pool only; writes only its own state and its entries' elements of
+     * {@code next}.
      */
     private final class FinishWalk {
-        final long half, halves;
-        final boolean findEnded;
+        final long from, to;
+        final int half;
         final SlotTable counts;
         final int[] next;
         final List<ScanCampaign> ended = new ArrayList<>();
         long packets, bytes;
+        /** Entries of the other half's sources met in this range (probe runs over the middle or the end). */
+        long[] foreignOff = new long[GROUP_BATCH], foreignHash = new long[GROUP_BATCH];
+        int foreign;
 
-        FinishWalk(long half, long halves, boolean findEnded, long initialSlots, long active, int[] next) {
-            this.half = half;
-            this.halves = halves;
-            this.findEnded = findEnded;
+        FinishWalk(long from, long to, int half, boolean inHalves, long initialSlots, long active, int[] next) {
+            this.from = from;
+            this.to = to;
+            this.half = inHalves ? half : -1;
             this.counts = new SlotTable(Math.max(16, active), 32, initialSlots);
             this.next = next;
         }
 
         void run() {
             var m = table.mem;
-            long cap = table.capacity();
             // An entry can reach the threshold only with that many probes, or with a nearly full bitmap
             // (which takes as many probes as bits): skips the estimate for the many small entries.
             int endedMinProbes = Math.min(config.minDestinations(), BITMAP_BITS * 95 / 100);
             long[] batchOff = new long[GROUP_BATCH], batchHash = new long[GROUP_BATCH];
             int k = 0;
-            for (long i = cap - 1; i >= 0; i--) {
+            for (long i = to - 1; i >= from; i--) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
-                if (findEnded && m.get(SlotTable.INT, off + O_PROBES) >= endedMinProbes && estimateAt(off) >= config.minDestinations()) {
+                if (m.get(SlotTable.INT, off + O_PROBES) >= endedMinProbes && estimateAt(off) >= config.minDestinations()) {
                     ended.add(campaign(off, EventState.ENDED));
                 }
                 int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
                 if (ivPackets == 0) continue;
                 long h = SlotTable.hash(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
-                if (((h >>> 63) & halves) != half) continue;
-                batchOff[k] = off;
-                batchHash[k] = h;
                 packets += ivPackets;
                 bytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
+                if (half >= 0 && SlotTable.half(h) != half) {
+                    if (foreign == foreignOff.length) {
+                        foreignOff = java.util.Arrays.copyOf(foreignOff, foreign * 2);
+                        foreignHash = java.util.Arrays.copyOf(foreignHash, foreign * 2);
+                    }
+                    foreignOff[foreign] = off;
+                    foreignHash[foreign++] = h;
+                    continue;
+                }
+                batchOff[k] = off;
+                batchHash[k] = h;
                 if (++k == GROUP_BATCH) {
                     sink += countInto(counts, batchOff, batchHash, k, next);
                     k = 0;
                 }
             }
             sink += countInto(counts, batchOff, batchHash, k, next);
+        }
+
+        /**
+         * Counts the entries the other walk kept aside, once both have run. They are few: the ends of
+         * probe runs that crossed the middle of the table or wrapped around its end. They join their
+         * sources' chains at the front (out of table order there; a source's aggregate is the same in
+         * any order: sums, minima, maxima, unions and the busiest ports).
+         */
+        void countForeign(FinishWalk other) {
+            for (int j = 0; j < other.foreign; j += GROUP_BATCH) {
+                int k = Math.min(GROUP_BATCH, other.foreign - j);
+                sink += countInto(counts, java.util.Arrays.copyOfRange(other.foreignOff, j, j + k),
+                        java.util.Arrays.copyOfRange(other.foreignHash, j, j + k), k, next);
+            }
         }
 
         /** Sink for the touch loads. */

@@ -46,6 +46,8 @@ final class SlotTable implements AutoCloseable {
     }
     private final int slotShift;
     private long mask;
+    /** A key's home slot is its hash's top bits: {@code h >>> shift} (see {@link #hash}). */
+    private int shift;
     private long capacity;
     private final long maxCapacity;
     private final long initialCapacity;
@@ -123,6 +125,7 @@ final class SlotTable implements AutoCloseable {
         } else {
             capacity = want;
             mask = want - 1;
+            shift = Long.numberOfLeadingZeros(want) + 1;
             growAt = (long) (want * load);
             arena = ready.arena();
             mem = ready.segment();
@@ -173,6 +176,7 @@ final class SlotTable implements AutoCloseable {
     private void allocate(long cap) {
         this.capacity = cap;
         this.mask = cap - 1;
+        this.shift = Long.numberOfLeadingZeros(cap) + 1;
         this.growAt = (long) (cap * load);
         this.arena = Arena.ofShared();
         this.mem = NativeMemory.allocate(arena, cap << slotShift);
@@ -194,19 +198,33 @@ final class SlotTable implements AutoCloseable {
             long off = i << slotShift;
             int c = old.get(INT, off + 16);
             if (c == 0) continue;
-            long j = hash(old.get(LONG, off), old.get(LONG, off + 8), c) & mask;
+            long j = hash(old.get(LONG, off), old.get(LONG, off + 8), c) >>> shift;
             while (mem.get(INT, (j << slotShift) + 16) != 0) j = (j + 1) & mask;
             MemorySegment.copy(old, off, mem, j << slotShift, slot);
         }
         oldArena.close();
     }
 
+    /**
+     * The key's hash; a slot's home is its top bits. The top bit depends on {@code a} and {@code b}
+     * alone (for the scan table: the source), so all of a source's entries have their homes in the
+     * same half of the table, whatever {@code c} (protocol and port): the end-of-input walk
+     * (ScanDetector.collectActivityAndFinish) then splits the table between two threads by range, each
+     * reading only its half, and still groups every source on one thread. The other 63 bits mix all
+     * three; the top bit of the multiplicative hash of (a, b) costs two instructions more.
+     */
     static long hash(long a, long b, int c) {
-        long h = a * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(b * 0xC2B2AE3D27D4EB4FL, 31) ^ (c * 0x165667B19E3779F9L);
+        long ab = a * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(b * 0xC2B2AE3D27D4EB4FL, 31);
+        long h = ab ^ (c * 0x165667B19E3779F9L);
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;
-        return h;
+        return (h >>> 1) | (ab & Long.MIN_VALUE);
+    }
+
+    /** Which half of the table the homes of keys with this (a, b) are in (0 or 1): the top bit of {@link #hash}. */
+    static int half(long hash) {
+        return (int) (hash >>> 63);
     }
 
     long capacity() {
@@ -252,7 +270,7 @@ final class SlotTable implements AutoCloseable {
     long findOrInsert(long h, long a, long b, int c) {
         if (size >= growAt && capacity < maxCapacity) grow();
         MemorySegment v = view();
-        long i = h & mask;
+        long i = h >>> shift;
         while (true) {
             long off = i << slotShift;
             long at = base + off;
@@ -282,7 +300,7 @@ final class SlotTable implements AutoCloseable {
 
     /** Offset of the key's slot, or -1 when absent. */
     long find(long a, long b, int c) {
-        long i = hash(a, b, c) & mask;
+        long i = hash(a, b, c) >>> shift;
         while (true) {
             long off = i << slotShift;
             int sc = mem.get(INT, off + 16);
@@ -308,7 +326,8 @@ final class SlotTable implements AutoCloseable {
      */
     int touch(long h) {
         MemorySegment v = view();
-        return v.get(INT, base + ((h & mask) << slotShift) + 16) + v.get(INT, base + (((h + 1) & mask) << slotShift) + 16);
+        long i = h >>> shift;
+        return v.get(INT, base + (i << slotShift) + 16) + v.get(INT, base + (((i + 1) & mask) << slotShift) + 16);
     }
 
     private void zero(long off) {
@@ -333,7 +352,7 @@ final class SlotTable implements AutoCloseable {
             long offJ = j << slotShift;
             int cj = mem.get(INT, offJ + 16);
             if (cj == 0) break;
-            long home = hash(mem.get(LONG, offJ), mem.get(LONG, offJ + 8), cj) & mask;
+            long home = hash(mem.get(LONG, offJ), mem.get(LONG, offJ + 8), cj) >>> shift;
             // Move j into the hole unless its home lies cyclically in (hole, j].
             boolean stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
             if (stays) continue;
