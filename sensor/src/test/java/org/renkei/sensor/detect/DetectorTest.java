@@ -228,6 +228,63 @@ class DetectorTest {
         }
     }
 
+    /**
+     * The two end-of-input walks each read one half of the table; an entry that its probe run
+     * carried over the middle (or around the end) belongs to the other half's sources and is handed
+     * over. Keys are chosen so that it happens: two keys whose home is the lower half's last slot
+     * (the second lands in the upper half), and two whose home is the table's last slot (the second
+     * wraps to slot 0). The displaced entries' sources are the busiest, so losing one would change
+     * the summary.
+     */
+    @Test
+    void entriesCarriedOverTheMiddleOrAroundTheEndAreCountedWithTheirSources() {
+        String[] fps = {"a", "b", "c", "d"};
+        try (ScanDetector twoWalks = new ScanDetector(new ScanDetector.Config(20, 480, 1_000_000), fps);
+             ScanDetector oneWalk = new ScanDetector(new ScanDetector.Config(20, 480, 1_000_000), fps)) {
+            oneWalk.reserve(800_000);
+            long cap = oneWalk.tableBytes() / 64;
+            assertThat(cap).isGreaterThanOrEqualTo(ScanDetector.PARALLEL_WALK_SLOTS);
+            int shift = Long.numberOfLeadingZeros(cap) + 1;
+            for (ScanDetector d : List.of(twoWalks, oneWalk)) d.darknetSize(65536);
+            long sec = 1000;
+            for (long home : new long[] {cap / 2 - 1, cap - 1}) {
+                int[][] keys = keysWithHome(home, shift, 2);
+                for (int k = 0; k < 2; k++) {
+                    int packets = k == 0 ? 1 : 300; // the displaced one: a busy source, and a scan campaign
+                    for (int n = 0; n < packets; n++) {
+                        PacketClass c = decode(new PacketBuilder().tcp(keys[k][0], ip(198, 18, n >> 8, n & 255), 40000, keys[k][1], DecodedPacket.SYN));
+                        for (ScanDetector d : List.of(twoWalks, oneWalk)) d.observe(p, c, classifier.fingerprint(p, c), sec + n / 10);
+                    }
+                }
+            }
+            for (int n = 0; n < 2000; n++) { // background: other sources, fewer packets each
+                PacketClass c = decode(new PacketBuilder().tcp(ip(45, 10, n >> 8, n & 255), ip(198, 18, 9, n & 255), 40000, 1 + n % 7, DecodedPacket.SYN));
+                for (ScanDetector d : List.of(twoWalks, oneWalk)) d.observe(p, c, classifier.fingerprint(p, c), sec + 40);
+            }
+            for (ScanDetector d : List.of(twoWalks, oneWalk)) d.drainEvents();
+            ScanDetector.ActivitySummary expected = twoWalks.collectActivity(5);
+            twoWalks.finish();
+            ScanDetector.ActivitySummary actual = oneWalk.collectActivityAndFinish(5, 2004);
+            assertThat(actual).usingRecursiveComparison().isEqualTo(expected);
+            assertThat(actual.top().get(0).packets()).isEqualTo(300);
+            assertThat(actual.top().get(1).packets()).isEqualTo(300);
+            assertThat(oneWalk.drainEvents()).containsExactlyInAnyOrderElementsOf(twoWalks.drainEvents()).hasSize(2);
+        }
+    }
+
+    /** {@code n} (source, TCP port) keys whose home slot is {@code home} in a table of {@code 64 - shift} address bits. */
+    private static int[][] keysWithHome(long home, int shift, int n) {
+        int[][] out = new int[n][];
+        int found = 0;
+        for (int host = 1; found < n; host++) {
+            int src = ip(45, 20 + (host >> 16), (host >> 8) & 255, host & 255);
+            for (int port = 1; port < 65536 && found < n; port++) {
+                if (SlotTable.hash(src & 0xFFFFFFFFL, 0, (4 << 24) | (6 << 16) | port) >>> shift == home) out[found++] = new int[] {src, port};
+            }
+        }
+        return out;
+    }
+
     /** Among sources with as many packets, the busiest N are those whose text sorts first, wherever they sit in the table. */
     @Test
     void tiesAtTheTopNBoundaryGoToTheSourceThatSortsFirst() {
