@@ -280,11 +280,26 @@ public final class ScanDetector implements AutoCloseable {
      */
     public long keyHash(DecodedPacket p) {
         if (!p.hasTransport) return 0;
-        int family = p.ipVersion;
-        return SlotTable.hash(family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi, family == 4 ? 0 : p.src6Lo, keyTag(p));
+        return SlotTable.hash(keySourceHigh(p), keySourceLow(p), keyTag(p));
     }
 
-    private static int keyTag(DecodedPacket p) {
+    /**
+     * The entry key of a packet with a transport header, in three parts: the source's high and low
+     * 64 bits (IPv4: the address, unsigned, and 0) and a non-zero tag of family, protocol and
+     * destination port. {@link #observe(long, long, int, int, int, int, PacketClass, int, long, long, long)}
+     * takes them as they are, for a caller that hands packets over as primitives.
+     */
+    public static long keySourceHigh(DecodedPacket p) {
+        return p.ipVersion == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi;
+    }
+
+    /** See {@link #keySourceHigh}. */
+    public static long keySourceLow(DecodedPacket p) {
+        return p.ipVersion == 4 ? 0 : p.src6Lo;
+    }
+
+    /** See {@link #keySourceHigh}. */
+    public static int keyTag(DecodedPacket p) {
         int port = (p.isTcp() || p.isUdp()) ? p.dstPort : 0;
         return (p.ipVersion << 24) | (p.protocol << 16) | port;
     }
@@ -325,10 +340,18 @@ public final class ScanDetector implements AutoCloseable {
      */
     public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec, long keyHash, long dstHash) {
         if (!p.hasTransport) return;
-        int family = p.ipVersion;
-        long a = family == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi;
-        long b = family == 4 ? 0 : p.src6Lo;
-        long off = table.findOrInsert(keyHash, a, b, keyTag(p));
+        observe(keySourceHigh(p), keySourceLow(p), keyTag(p), p.wireLength, p.ttl, p.tcpFlags, cls, fingerprint, sec, keyHash, dstHash);
+    }
+
+    /**
+     * {@link #observe(DecodedPacket, PacketClass, int, long, long, long)} of a packet with a transport
+     * header, given as its key ({@link #keySourceHigh}, {@link #keySourceLow}, {@link #keyTag}), wire
+     * length, TTL and TCP flags: what {@code analyze}'s decode thread hands over, so that the thread
+     * that detects reads a few sequential arrays instead of the decoded packets' objects.
+     */
+    public void observe(long a, long b, int tag, int wireLength, int ttl, int tcpFlags, PacketClass cls, int fingerprint, long sec,
+            long keyHash, long dstHash) {
+        long off = table.findOrInsert(keyHash, a, b, tag);
         if (off < 0) return;
         var m = table.view(); // the slot by absolute address: see NativeMemory.ALL
         long at = table.base + off;
@@ -344,12 +367,11 @@ public final class ScanDetector implements AutoCloseable {
         if (sec < oldestLast) oldestLast = sec;
         long iv = m.get(SlotTable.LONG, at + O_IV);
         if ((int) iv == 0) activeEntries++;
-        m.set(SlotTable.LONG, at + O_IV, iv + (1L | ((long) p.wireLength << 32)));
-        int ttl = p.ttl;
+        m.set(SlotTable.LONG, at + O_IV, iv + (1L | ((long) wireLength << 32)));
         int classBit = 1 << cls.ordinal();
         long fpBit = fingerprint < 0 ? 0 : 1L << (32 + fingerprint);
         misc = (misc & 0xFFFF_FFFF_FFFF_0000L) | Math.min((int) misc & 0xFF, ttl) | (Math.max((int) (misc >>> 8) & 0xFF, ttl) << 8)
-                | ((long) (p.tcpFlags & 0xFF) << 16) | ((long) classBit << 24) | fpBit;
+                | ((long) (tcpFlags & 0xFF) << 16) | ((long) classBit << 24) | fpBit;
         m.set(SlotTable.LONG, at + O_MISC, misc);
         if ((classBit & PROBE_MASK) == 0) return;
         int probes = m.get(SlotTable.INT, at + O_PROBES) + 1;

@@ -89,9 +89,9 @@ final class SlotTable implements AutoCloseable {
         if (!(growLoad > 0 && growLoad <= MAX_LOAD)) throw new IllegalArgumentException("grow load must be in (0, " + MAX_LOAD + "]");
         this.growLoad = growLoad;
         this.load = growLoad;
-        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / MAX_LOAD)) * 2 - 1);
+        long maxCap = maxCapacityFor(maxEntries);
         this.maxCapacity = maxCap;
-        this.maxEntries = Math.max(1, Math.min(maxEntries, (long) (maxCap * MAX_LOAD)));
+        this.maxEntries = boundedEntries(maxEntries, maxCap);
         this.slotShift = Integer.numberOfTrailingZeros(slotSize);
         this.initialCapacity = Math.min(maxCap, Long.highestOneBit(Math.max(16, initialSlots) * 2 - 1));
         allocate(initialCapacity);
@@ -134,6 +134,16 @@ final class SlotTable implements AutoCloseable {
         }
     }
 
+    /** The capacity at the bound: the next power of two ≥ maxEntries / {@link #MAX_LOAD} (at least 16). */
+    private static long maxCapacityFor(long maxEntries) {
+        return Long.highestOneBit(Math.max(16, (long) (maxEntries / MAX_LOAD)) * 2 - 1);
+    }
+
+    /** The entries a table of {@code maxCapacity} slots admits: maxEntries, at most {@link #MAX_LOAD} of it. */
+    private static long boundedEntries(long maxEntries, long maxCapacity) {
+        return Math.max(1, Math.min(maxEntries, (long) (maxCapacity * MAX_LOAD)));
+    }
+
     private static long capacityFor(long maxCapacity, long maxEntries, long entries, double growLoad) {
         return Math.min(maxCapacity, Long.highestOneBit(Math.max(16, (long) Math.ceil(Math.min(entries, maxEntries) / growLoad)) * 2 - 1));
     }
@@ -147,9 +157,8 @@ final class SlotTable implements AutoCloseable {
      * in this process takes it over.
      */
     static void prepare(long maxEntries, int slotSize, long entries) {
-        long maxCap = Long.highestOneBit(Math.max(16, (long) (maxEntries / MAX_LOAD)) * 2 - 1);
-        long bounded = Math.max(1, Math.min(maxEntries, (long) (maxCap * MAX_LOAD)));
-        long want = capacityFor(maxCap, bounded, entries, MAX_LOAD);
+        long maxCap = maxCapacityFor(maxEntries);
+        long want = capacityFor(maxCap, boundedEntries(maxEntries, maxCap), entries, MAX_LOAD);
         if (want > (1L << 12)) NativeMemory.prepare(want * slotSize);
     }
 

@@ -211,19 +211,30 @@ public final class CaptureAnalyzer implements AutoCloseable {
      * capture time, and the detectors.
      */
     private PacketClass detect(PacketRecord r, DecodedPacket pkt, long keyHash, PacketClass c, int fp, long dstHash) {
+        if (live) countInterval(r, c, pkt);
+        boolean t = pkt.hasTransport;
+        detect(pkt, r.timestampNanos, t ? ScanDetector.keySourceHigh(pkt) : 0, t ? ScanDetector.keySourceLow(pkt) : 0, t ? ScanDetector.keyTag(pkt) : 0,
+                pkt.wireLength, pkt.ttl, pkt.tcpFlags, keyHash, c, fp, dstHash);
+        return c;
+    }
+
+    /**
+     * {@link #detect(PacketRecord, DecodedPacket, long, PacketClass, int, long)} with what it reads of
+     * the packet as primitives ({@code tag} 0: no transport header, no scan entry), as {@link DecodeAhead}
+     * hands packets over; the decoded packet itself is read only for backscatter.
+     */
+    private void detect(DecodedPacket pkt, long ts, long a, long b, int tag, int wireLength, int ttl, int tcpFlags, long keyHash, PacketClass c,
+            int fp, long dstHash) {
         last = pkt;
         packets++;
-        if (live) countInterval(r, c, pkt);
-        if (c == PacketClass.UNDECODED) return c;
+        if (c == PacketClass.UNDECODED) return;
         destinations.addHash(dstHash);
-        long ts = r.timestampNanos;
         // A 64-bit division a packet was measurable: only a packet outside the current second divides.
         if (Long.compareUnsigned(ts - secStartNs, 1_000_000_000L) >= 0) newSecondOf(ts);
         long sec = curSec;
-        scans.observe(pkt, c, fp, sec, keyHash, dstHash);
+        if (tag != 0) scans.observe(a, b, tag, wireLength, ttl, tcpFlags, c, fp, sec, keyHash, dstHash);
         if (c == PacketClass.BACKSCATTER) dos.observeBackscatter(pkt, sec);
         if (sec != lastSec) onNewSecond(sec);
-        return c;
     }
 
     /** The second of capture time {@link #process} is in, and its first nanosecond. */
@@ -460,7 +471,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
      * shortens the wall time of a large capture.
      */
     public void readAll(CaptureReader reader, String name, Runnable everyMillionPackets, boolean decodeThread) throws java.io.IOException {
-        if (!decodeThread || reader.sizeIfKnown() < 0) {
+        if (!decodeThread || live || reader.sizeIfKnown() < 0) { // live mode's interval counters read the records: one thread
             readAll(reader, name, everyMillionPackets);
             return;
         }
@@ -488,6 +499,16 @@ public final class CaptureAnalyzer implements AutoCloseable {
         private final PacketClass[][] classes = new PacketClass[BATCHES][BATCH];
         private final int[][] fingerprints = new int[BATCHES][BATCH];
         private final long[][] srcHashes = new long[BATCHES][BATCH], dstHashes = new long[BATCHES][BATCH];
+        /**
+         * What detecting reads of each packet, as primitives: time, entry key (source high and low,
+         * tag; tag 0 without transport header) and wire length with TTL and TCP flags. The consumer
+         * then reads these sequential arrays, not the records and decoded packets: those objects
+         * were written on the decode thread's core, and reading their fields cost the consumer
+         * about as much again as detecting (round 9).
+         */
+        private final long[][] times = new long[BATCHES][BATCH], keyHigh = new long[BATCHES][BATCH], keyLow = new long[BATCHES][BATCH],
+                lengthTtlFlags = new long[BATCHES][BATCH];
+        private final int[][] tags = new int[BATCHES][BATCH];
         private final int[] counts = new int[BATCHES];
         /** Batches published by the decoder, and released by the consumer. */
         private final java.util.concurrent.atomic.AtomicLong produced = new java.util.concurrent.atomic.AtomicLong(),
@@ -526,11 +547,19 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     PacketClass[] cs = classes[b];
                     int[] fs = fingerprints[b];
                     long[] srcs = srcHashes[b], dsts = dstHashes[b];
+                    long[] ts = times[b], kh = keyHigh[b], kl = keyLow[b], ltf = lengthTtlFlags[b];
+                    int[] tg = tags[b];
                     k = 0;
                     while (k < BATCH && reader.next(rs[k])) {
                         DecodedPacket d = ds[k];
                         PacketDecoder.decode(rs[k], d);
                         hs[k] = scans.keyHash(d);
+                        ts[k] = rs[k].timestampNanos;
+                        boolean t = d.hasTransport;
+                        kh[k] = t ? ScanDetector.keySourceHigh(d) : 0;
+                        kl[k] = t ? ScanDetector.keySourceLow(d) : 0;
+                        tg[k] = t ? ScanDetector.keyTag(d) : 0;
+                        ltf[k] = ((long) d.wireLength << 16) | ((d.ttl & 0xFF) << 8) | (d.tcpFlags & 0xFF);
                         // Classifying, fingerprinting and hashing for the distinct counters read only the
                         // packet (and the immutable rule tables): done here, off the consumer's path.
                         PacketClass c = classifier.classify(d);
@@ -584,11 +613,16 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     long[] hs = hashes[b];
                     PacketClass[] cs = classes[b];
                     int[] fs = fingerprints[b];
-                    long[] srcs = srcHashes[b], dsts = dstHashes[b];
+                    long[] dsts = dstHashes[b];
+                    long[] ts = times[b], kh = keyHigh[b], kl = keyLow[b], ltf = lengthTtlFlags[b];
+                    int[] tg = tags[b];
                     for (int g = 0; g < k; g += GROUP) {
                         int end = Math.min(k, g + GROUP);
                         for (int i = g; i < end; i++) scans.touch(hs[i]);
-                        for (int i = g; i < end; i++) detect(rs[i], ds[i], hs[i], cs[i], fs[i], dsts[i]);
+                        for (int i = g; i < end; i++) {
+                            long x = ltf[i];
+                            detect(ds[i], ts[i], kh[i], kl[i], tg[i], (int) (x >>> 16), (int) (x >>> 8) & 0xFF, (int) x & 0xFF, hs[i], cs[i], fs[i], dsts[i]);
+                        }
                     }
                     n += k;
                     done = k < BATCH;
