@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -199,6 +200,14 @@ public final class Center implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /**
+     * For a caller that closes this center from its own shutdown hook: the embedded store's hook then
+     * waits (up to 30 s) for that close, so that the store stops after everything that uses it.
+     */
+    public void closedOnExit() {
+        if (embedded != null) embedded.closedByOwnerOnExit(Duration.ofSeconds(30));
     }
 
     @Override

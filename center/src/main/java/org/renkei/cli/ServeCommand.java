@@ -42,6 +42,7 @@ final class ServeCommand implements Callable<Integer> {
 
     static void waitForShutdown(Center center) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
+        center.closedOnExit(); // the embedded store stops after the center's close below, not beside it
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("renkei: stopping...");
             center.close();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,13 +66,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final Path logFile;
     private final Thread shutdownHook;
     private boolean stopped;
+    /** Counted down once the server is down, whoever stopped it. */
+    private final CountDownLatch down = new CountDownLatch(1);
+    /** How long this server's shutdown hook waits for its owner to close it first: see {@link #closedByOwnerOnExit}. */
+    private volatile Duration ownerGrace = Duration.ZERO;
 
     private EmbeddedPostgresServer(EmbeddedPostgresSettings settings, int port, Process process, Path logFile) {
         this.settings = settings;
         this.port = port;
         this.process = process;
         this.logFile = logFile;
-        this.shutdownHook = Thread.ofPlatform().name("embedded-postgres-stop").unstarted(this::stop);
+        this.shutdownHook = Thread.ofPlatform().name("embedded-postgres-stop").unstarted(this::stopOnExit);
     }
 
     /** Starts (initialising on first use) a server in {@code dataDir} on 127.0.0.1:{@code port} ({@code 0}: any free port). */
@@ -171,6 +176,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             stopped = true;
             shutDown(process.toHandle(), settings.dataDir());
         }
+        down.countDown();
+    }
+
+    /**
+     * For an owner that closes this server from a shutdown hook of its own, after what uses it (the
+     * JVM runs shutdown hooks at the same time, in no order): this server's hook then waits up to
+     * {@code grace} for that close before stopping the server itself. Without it, a stop signal
+     * could take the server down under the owner's open connections, which then logged their
+     * broken connections, with stack traces, while the owner was still closing.
+     */
+    public void closedByOwnerOnExit(Duration grace) {
+        ownerGrace = grace;
+    }
+
+    private void stopOnExit() {
+        Duration grace = ownerGrace;
+        if (!grace.isZero()) {
+            try {
+                down.await(grace.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stop();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,9 +82,14 @@ class DurabilityTest {
             assertThat(stored).containsAll(complete);
             assertThat(complete).as("some batches completed before the kill").isNotEmpty();
         } finally {
-            again.destroy();
+            again.destroy(); // SIGTERM: an orderly stop
             again.waitFor();
         }
+        // The embedded store stops after the center has closed what uses it: no broken connections
+        // (with their stack traces) are logged on the way out.
+        String log = Files.readString(dir.resolve("server.log"));
+        assertThat(log).contains("renkei: stopping...");
+        assertThat(log.substring(log.indexOf("renkei: stopping..."))).doesNotContain("Exception").doesNotContain("marked as broken");
     }
 
     Process start(Path dir, int port, int pgPort) throws IOException {
