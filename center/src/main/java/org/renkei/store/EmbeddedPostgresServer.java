@@ -408,28 +408,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         // output goes straight to a file, not a pipe, so the server keeps logging (and does not die
         // of SIGPIPE) if this JVM goes away without stopping it
-        List<String> command = prefix.command(program);
-        Optional<Path> setsid = ownSession();
-        if (setsid.isPresent()) {
-            // A session of its own: Ctrl-C in a terminal signals the whole foreground process group, and
-            // the server, in it, went down at once (fast shutdown) under the center's open connections,
-            // which then logged them broken; our shutdown hook stops it after the center has closed. A
-            // child of this JVM is no process group leader, so setsid execs without forking: the pid we
-            // hold is still the server's.
-            command = new ArrayList<>(command);
-            command.addFirst(setsid.get().toString());
-        }
-        return new ProcessBuilder(command).redirectErrorStream(true)
+        return new ProcessBuilder(prefix.serverCommand(program)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-    }
-
-    /** util-linux's {@code setsid}, if the machine has it (Debian always does); without it the server shares our session. */
-    private static Optional<Path> ownSession() {
-        for (String dir : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
-            Path p = Path.of(dir, "setsid");
-            if (Files.isExecutable(p)) return Optional.of(p);
-        }
-        return Optional.empty();
     }
 
     private void awaitReady() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What to put in front of {@code initdb} and {@code postgres} so that they run.
@@ -39,6 +40,20 @@ record LaunchPrefix(List<String> words) {
         return command;
     }
 
+    /**
+     * {@link #command} for the long-running server, in a session of its own where util-linux's
+     * {@code setsid} is on PATH: Ctrl-C in a terminal signals the whole foreground process group, and
+     * the server, in it, went down at once (fast shutdown) under the center's open connections, which
+     * then logged them broken; the center's shutdown stops it after closing them. A child of the JVM
+     * is no process group leader, so setsid execs without forking: the launched pid is the server's.
+     */
+    List<String> serverCommand(List<String> program) {
+        List<String> command = command(program);
+        Optional<Path> setsid = onPath("setsid", System.getenv("PATH"));
+        if (setsid.isPresent()) command.addFirst(setsid.get().toString());
+        return command;
+    }
+
     boolean usesUserNamespace() {
         return !words.isEmpty();
     }
@@ -52,23 +67,21 @@ record LaunchPrefix(List<String> words) {
     }
 
     static Path locateUnshare(String pathVariable) {
-        var dirs = new ArrayList<String>();
-        if (pathVariable != null) {
-            dirs.addAll(List.of(pathVariable.split(File.pathSeparator)));
-        }
-        for (String dir : dirs) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, "unshare");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new StoreException("running as root, and PostgreSQL refuses to run as root: the embedded store runs "
+        return onPath("unshare", pathVariable).orElseThrow(() -> new StoreException("running as root, and PostgreSQL refuses to run as root: the embedded store runs "
                 + "it in a user namespace with `unshare --user`, but `unshare` was not found on PATH (" + pathVariable
                 + "). Install util-linux (apt-get install util-linux), run the center as a non-root user, "
-                + "or use --db to point at an external PostgreSQL");
+                + "or use --db to point at an external PostgreSQL"));
+    }
+
+    /** The executable {@code name} in the first directory of {@code pathVariable} that has one. */
+    static Optional<Path> onPath(String name, String pathVariable) {
+        if (pathVariable == null) return Optional.empty();
+        for (String dir : pathVariable.split(File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) return Optional.of(candidate);
+        }
+        return Optional.empty();
     }
 
     static int nobodyUid(Path passwd) {

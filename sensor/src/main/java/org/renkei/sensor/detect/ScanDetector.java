@@ -659,9 +659,9 @@ public final class ScanDetector implements AutoCloseable {
         // random, and the other core is idle by then (end of input): measured ~0.9 s on one thread for
         // 7.3 M entries in 1 GiB; ~0.7 s on two threads when each read the whole table (round 8).
         boolean split = cap >= PARALLEL_WALK_SLOTS && active > 0 && Runtime.getRuntime().availableProcessors() >= 2;
-        FinishWalk[] walks = split ? new FinishWalk[] {new FinishWalk(0, cap / 2, 0, true, initial / 2 + 16, active, next),
-                new FinishWalk(cap / 2, cap, 1, true, initial / 2 + 16, active, next)}
-                : new FinishWalk[] {new FinishWalk(0, cap, -1, false, initial, active, next)};
+        FinishWalk[] walks = split ? new FinishWalk[] {new FinishWalk(0, cap / 2, 0, initial / 2 + 16, active, next),
+                new FinishWalk(cap / 2, cap, 1, initial / 2 + 16, active, next)}
+                : new FinishWalk[] {new FinishWalk(0, cap, -1, initial, active, next)};
         try {
             if (split) {
                 Throwable[] failure = new Throwable[1];
@@ -759,10 +759,10 @@ public final class ScanDetector implements AutoCloseable {
         long[] foreignOff = new long[GROUP_BATCH], foreignHash = new long[GROUP_BATCH];
         int foreign;
 
-        FinishWalk(long from, long to, int half, boolean inHalves, long initialSlots, long active, MemorySegment next) {
+        FinishWalk(long from, long to, int half, long initialSlots, long active, MemorySegment next) {
             this.from = from;
             this.to = to;
-            this.half = inHalves ? half : -1;
+            this.half = half;
             this.counts = new SlotTable(Math.max(16, active), 32, initialSlots);
             this.next = next;
         }
@@ -811,11 +811,7 @@ public final class ScanDetector implements AutoCloseable {
          * any order: sums, minima, maxima, unions and the busiest ports).
          */
         void countForeign(FinishWalk other) {
-            for (int j = 0; j < other.foreign; j += GROUP_BATCH) {
-                int k = Math.min(GROUP_BATCH, other.foreign - j);
-                sink += countInto(counts, java.util.Arrays.copyOfRange(other.foreignOff, j, j + k),
-                        java.util.Arrays.copyOfRange(other.foreignHash, j, j + k), k, next);
-            }
+            sink += countInto(counts, other.foreignOff, other.foreignHash, other.foreign, next);
         }
 
         /** Sink for the touch loads. */
