@@ -75,8 +75,12 @@ public final class Center implements AutoCloseable {
      * @param adminToken the administrator token to register on first start (from
      *                   {@value #ADMIN_TOKEN_ENV}); null to generate one
      * @param progress   receives one line per start-up step
+     * @param closedOnExit whether the caller closes this center from a shutdown hook of its own
+     *                   (see {@code org.renkei.cli.CenterProcess}): the embedded store's hook then
+     *                   waits (up to {@link #OWNER_GRACE}) for that close, so that the store stops
+     *                   after everything that uses it, from the moment it runs
      */
-    public static Center start(CenterConfig cfg, String adminToken, Consumer<String> progress) {
+    public static Center start(CenterConfig cfg, String adminToken, Consumer<String> progress, boolean closedOnExit) {
         EmbeddedPostgresServer embedded = null;
         Database db = null;
         try {
@@ -84,7 +88,7 @@ public final class Center implements AutoCloseable {
                 var dir = cfg.dataDir().resolve("postgres").toAbsolutePath().normalize();
                 progress.accept("starting the embedded PostgreSQL in " + dir + " (port "
                         + cfg.get("db.embedded-port") + ")...");
-                embedded = EmbeddedPostgresServer.start(embeddedSettings(cfg, dir));
+                embedded = EmbeddedPostgresServer.start(embeddedSettings(cfg, dir), closedOnExit ? OWNER_GRACE : Duration.ZERO);
                 db = Database.open(embedded);
             } else {
                 progress.accept("connecting to " + cfg.dbUrl() + "...");
@@ -148,9 +152,26 @@ public final class Center implements AutoCloseable {
                 cfg.get("taxii.contact"), cfg.longValue("taxii.max-content-length"), cfg.integer("taxii.page-size"),
                 cfg.integer("taxii.max-page-size"));
         progress.accept("starting the HTTP server on " + cfg.get("server.host") + ":" + cfg.port() + "...");
-        CenterHttpServer http = CenterHttpServer.start(cfg.get("server.host"), cfg.port(), members, tokens, policy,
-                store, ingestor, feed, serverSecret(jdbi, "taxii-page-key"), taxii, metrics, db);
+        CenterHttpServer http;
+        try {
+            http = CenterHttpServer.start(cfg.get("server.host"), cfg.port(), members, tokens, policy,
+                    store, ingestor, feed, serverSecret(jdbi, "taxii-page-key"), taxii, metrics, db);
+        } catch (RuntimeException e) { // e.g. the port is taken: what runs on the store stops before it is closed
+            stopStoreWork(ingestor, feed, version);
+            throw e;
+        }
         return new Center(embedded, db, members, tokens, store, version, feed, ingestor, http, center, bootstrap, ownsDatabase);
+    }
+
+    /** Stops, in this order, what works on the store: the ingestor's queue, the live feed, the version listener. */
+    private static void stopStoreWork(Ingestor ingestor, StoreFeed feed, StoreVersion version) {
+        try {
+            ingestor.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        feed.close();
+        version.close();
     }
 
     /** A random key shared by every process of this center, made on first use. */
@@ -202,24 +223,13 @@ public final class Center implements AutoCloseable {
         return database;
     }
 
-    /**
-     * For a caller that closes this center from its own shutdown hook: the embedded store's hook then
-     * waits (up to 30 s) for that close, so that the store stops after everything that uses it.
-     */
-    public void closedOnExit() {
-        if (embedded != null) embedded.closedByOwnerOnExit(Duration.ofSeconds(30));
-    }
+    /** How long the embedded store's shutdown hook waits for a center started with {@code closedOnExit} to close. */
+    public static final Duration OWNER_GRACE = Duration.ofSeconds(30);
 
     @Override
     public void close() {
         http.close();
-        try {
-            ingestor.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        feed.close();
-        storeVersion.close();
+        stopStoreWork(ingestor, feed, storeVersion);
         if (ownsDatabase) {
             database.close();
         }

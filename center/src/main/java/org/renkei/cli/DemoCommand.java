@@ -61,8 +61,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Center center = Center.start(options.config(), System.getenv(Center.ADMIN_TOKEN_ENV),
-                line -> System.err.println("renkei: " + line));
+        CenterProcess.run(options.config(), DemoCommand::createAndShow);
+        return 0;
+    }
+
+    /** The demo's members, tokens and content (each step ends early on a stop signal), then how to try them. */
+    private static void createAndShow(Center center) throws InterruptedException {
         System.err.println("renkei: creating demo members, tokens and content...");
         Map<String, Member> members = new LinkedHashMap<>();
         for (DemoMember d : MEMBERS) {
@@ -70,6 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                     .orElseGet(() -> center.members().create(new MemberInput(d.name(), d.type(), d.sector(), true,
                             d.cidrs(), d.asns(), d.trust(), false)));
             members.put(d.name(), m);
+            CenterProcess.checkNotStopping();
         }
         SharingGroup circle = center.members().groups().stream().filter(g -> g.name().equals("Finance circle (demo)"))
                 .findFirst().orElseGet(() -> center.members().createGroup("Finance circle (demo)",
@@ -84,8 +89,10 @@ final class DemoCommand implements Callable<Integer> {
         tokens.put("ISP", reissue(center, members.get("Demo ISP"), Role.MEMBER));
         tokens.put("VENDOR", reissue(center, members.get("Demo Security Vendor"), Role.MEMBER));
         tokens.put("SENSOR", reissue(center, members.get("Demo ISP"), Role.SENSOR));
+        CenterProcess.checkNotStopping();
         submitSamples(center, members, circle);
         center.ingestor().awaitIdle(Duration.ofSeconds(30));
+        CenterProcess.checkNotStopping();
 
         ServeCommand.announce(center);
         String base = center.uri().toString().replace("127.0.0.1", "localhost");
@@ -103,8 +110,6 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  curl -s -H \"Authorization: Bearer $ADMIN\" " + base + "/api/v1/members");
         System.out.println();
         System.out.println("Press Ctrl-C to stop.");
-        ServeCommand.waitForShutdown(center);
-        return 0;
     }
 
     private static String reissue(Center center, Member m, Role role) {

@@ -1,9 +1,7 @@
 package org.renkei.cli;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.renkei.center.Center;
-import org.renkei.center.CenterConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,10 +15,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CenterConfig cfg = options.config();
-        Center center = Center.start(cfg, System.getenv(Center.ADMIN_TOKEN_ENV), line -> System.err.println("renkei: " + line));
-        announce(center);
-        waitForShutdown(center);
+        CenterProcess.run(options.config(), ServeCommand::announce);
         return 0;
     }
 
@@ -38,16 +33,5 @@ final class ServeCommand implements Callable<Integer> {
                 System.out.println("First start: the administrator token from RENKEI_ADMIN_TOKEN was registered.");
             }
         });
-    }
-
-    static void waitForShutdown(Center center) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        center.closedOnExit(); // the embedded store stops after the center's close below, not beside it
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.err.println("renkei: stopping...");
-            center.close();
-            stopped.countDown();
-        }, "renkei-shutdown"));
-        stopped.await();
     }
 }

@@ -68,11 +68,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private boolean stopped;
     /** Counted down once the server is down, whoever stopped it. */
     private final CountDownLatch down = new CountDownLatch(1);
-    /** How long this server's shutdown hook waits for its owner to close it first: see {@link #closedByOwnerOnExit}. */
-    private volatile Duration ownerGrace = Duration.ZERO;
+    /** How long this server's shutdown hook waits for its owner to close it first: see {@link #start(EmbeddedPostgresSettings, Duration)}. */
+    private final Duration ownerGrace;
 
-    private EmbeddedPostgresServer(EmbeddedPostgresSettings settings, int port, Process process, Path logFile) {
+    private EmbeddedPostgresServer(EmbeddedPostgresSettings settings, int port, Process process, Path logFile, Duration ownerGrace) {
         this.settings = settings;
+        this.ownerGrace = ownerGrace;
         this.port = port;
         this.process = process;
         this.logFile = logFile;
@@ -85,6 +86,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public static EmbeddedPostgresServer start(EmbeddedPostgresSettings settings) {
+        return start(settings, Duration.ZERO);
+    }
+
+    /**
+     * {@link #start(EmbeddedPostgresSettings)} for an owner that closes the server from a shutdown hook
+     * of its own, after what uses it: this server's hook then waits up to {@code ownerGrace} for that
+     * close before stopping the server itself (the JVM runs shutdown hooks at the same time, in no
+     * order). Without it, a stop signal could take the server down under the owner's open connections,
+     * which then logged their broken connections, with stack traces, while the owner was still closing.
+     * The wait is in place from the moment the server runs, so a stop signal during the owner's
+     * start-up is covered too.
+     */
+    public static EmbeddedPostgresServer start(EmbeddedPostgresSettings settings, Duration ownerGrace) {
         long began = System.nanoTime();
         PostgresBinaries binaries = PostgresBinaries.unpack(settings.binariesCache());
         LaunchPrefix prefix = LaunchPrefix.forCurrentUser();
@@ -102,10 +116,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 checkDataDir(dataDir);
             }
             Process process = launch(binaries, prefix, settings, port, logFile);
-            var server = new EmbeddedPostgresServer(settings, port, process, logFile);
+            var server = new EmbeddedPostgresServer(settings, port, process, logFile, ownerGrace);
             // hooked before waiting: crash recovery can take a while, and a JVM told to exit
             // meanwhile must not leave the server behind
-            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+            try {
+                Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+            } catch (IllegalStateException exiting) {
+                // The stop signal came while the server was being launched: the server runs in a
+                // session of its own, so nothing else would stop it.
+                server.stop();
+                throw new StoreException("the embedded PostgreSQL was stopped while starting: this process is exiting", exiting);
+            }
             try {
                 server.awaitReady();
                 server.createDatabaseIfMissing();
@@ -177,17 +198,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             shutDown(process.toHandle(), settings.dataDir());
         }
         down.countDown();
-    }
-
-    /**
-     * For an owner that closes this server from a shutdown hook of its own, after what uses it (the
-     * JVM runs shutdown hooks at the same time, in no order): this server's hook then waits up to
-     * {@code grace} for that close before stopping the server itself. Without it, a stop signal
-     * could take the server down under the owner's open connections, which then logged their
-     * broken connections, with stack traces, while the owner was still closing.
-     */
-    public void closedByOwnerOnExit(Duration grace) {
-        ownerGrace = grace;
     }
 
     private void stopOnExit() {
