@@ -57,7 +57,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     long scanExpiry;
 
     @Option(names = "--max-state-entries", defaultValue = "10000000",
-            description = "Bound on (source, protocol, port) entries kept: 64 bytes each off-heap, plus a 64-byte bitmap for those that reach 11 distinct destination buckets; the default is a table of at most 1 GiB (default ${DEFAULT-VALUE}).")
+            description = "Bound on (source, protocol, port) entries kept: 64 bytes each off-heap, plus a 64-byte bitmap for those that reach 11 distinct destination buckets; the default is a table of at most 1 GiB. At the bound the least recently seen quarter of the entries is ended early to make room (default ${DEFAULT-VALUE}).")
     long maxEntries;
 
     @Option(names = "--rules", paramLabel = "FILE", description = "Fingerprint rules (JSON) replacing the built-in ones.")
@@ -179,8 +179,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             out.println("Unreadable files:");
             r.unreadableFiles().forEach(u -> out.println("  " + u));
         }
-        if (r.state().scanKeysDropped() > 0) {
-            out.printf("State bound reached: %,d keys dropped (raise --max-state-entries)%n", r.state().scanKeysDropped());
+        AnalysisReport.State st = r.state();
+        if (st.scanEntriesEvicted() > 0 || st.scanKeysDropped() > 0 || st.dosKeysDropped() > 0) {
+            out.printf("State bound reached (%,d scan entries): %,d entries ended early to make room, least recently seen first"
+                    + " (%,d with activity missing from the top sources); %,d scan and %,d DoS keys dropped. Raise --max-state-entries.%n",
+                    st.scanEntriesMax(), st.scanEntriesEvicted(), st.scanEntriesEvictedWithActivity(), st.scanKeysDropped(), st.dosKeysDropped());
         }
     }
 

@@ -67,7 +67,7 @@ public final class SensorCommand implements Callable<Integer> {
     @Option(names = "--darknet-size", defaultValue = "0", paramLabel = "ADDRESSES", description = "Addresses monitored (default: distinct destinations seen).")
     long darknetSize;
 
-    @Option(names = "--max-state-entries", defaultValue = "10000000", description = "Bound on (source, protocol, port) entries kept: 64 bytes each off-heap, plus a 64-byte bitmap for those that reach 11 distinct destination buckets; the default is a table of at most 1 GiB (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-state-entries", defaultValue = "10000000", description = "Bound on (source, protocol, port) entries kept: 64 bytes each off-heap, plus a 64-byte bitmap for those that reach 11 distinct destination buckets; the default is a table of at most 1 GiB. At the bound the least recently seen quarter of the entries is ended early to make room (default ${DEFAULT-VALUE}).")
     long maxEntries;
 
     @Option(names = "--drain-timeout", defaultValue = "30", paramLabel = "SECONDS",

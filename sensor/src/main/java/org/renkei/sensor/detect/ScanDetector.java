@@ -266,8 +266,11 @@ public final class ScanDetector implements AutoCloseable {
     }
 
     public long droppedKeys() {
-        return table.dropped();
+        return table.dropped() - insertedAfterEviction;
     }
+
+    /** Keys the table refused at its bound and then took once {@link #evictLeastRecent} had made room. */
+    private long insertedAfterEviction;
 
     public long tableBytes() {
         return table.bytes();
@@ -352,7 +355,13 @@ public final class ScanDetector implements AutoCloseable {
     public void observe(long a, long b, int tag, int wireLength, int ttl, int tcpFlags, PacketClass cls, int fingerprint, long sec,
             long keyHash, long dstHash) {
         long off = table.findOrInsert(keyHash, a, b, tag);
-        if (off < 0) return;
+        if (off < 0) {
+            // The table is at its bound: make room by evicting the entries seen least recently, then retry.
+            evictLeastRecent(sec);
+            off = table.findOrInsert(keyHash, a, b, tag);
+            if (off < 0) return;
+            insertedAfterEviction++; // the first attempt counted it as dropped
+        }
         var m = table.view(); // the slot by absolute address: see NativeMemory.ALL
         long at = table.base + off;
         int s = (int) sec;
@@ -454,16 +463,87 @@ public final class ScanDetector implements AutoCloseable {
             // Entries whose interval activity has not been collected yet stay until it is (live mode cuts
             // batches on wall-clock time, independently of the capture-time sweep).
             if (sec - last > config.expirySeconds() && m.get(SlotTable.INT, off + O_IV_PACKETS) == 0) {
-                if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
-                int d = m.get(SlotTable.INT, off + O_DEST);
-                if (d < 0) freeBitmap(d & 0x7FFFFFFFL);
-                table.delete(i); // look at slot i again: a later entry may have moved in
+                end(i); // look at slot i again: a later entry may have moved in
             } else {
                 oldestKept = Math.min(oldestKept, last);
                 i++;
             }
         }
         oldestLast = oldestKept;
+    }
+
+    /** Ends the entry in slot {@code i}: its campaign's ENDED event if it was one, its bitmap freed, the slot emptied. */
+    private void end(long i) {
+        var m = table.mem;
+        long off = table.slotOffset(i);
+        if (estimateAt(off) >= config.minDestinations()) events.add(campaign(off, EventState.ENDED));
+        int d = m.get(SlotTable.INT, off + O_DEST);
+        if (d < 0) freeBitmap(d & 0x7FFFFFFFL);
+        table.delete(i);
+    }
+
+    /** Entries ended before their expiry because the table was at its bound, and of those, entries with uncollected activity. */
+    private long evicted, evictedActive;
+
+    /**
+     * At the bound, the entries seen least recently make room for new keys: at least a quarter of
+     * the bound is ended at once (one walk of the table for many inserts), oldest last-seen second
+     * first, as a sweep ends them (scan campaigns get their ENDED event). A darknet flooded with new
+     * sources (a spoofed-source flood, a new botnet) thus keeps tracking what is current instead
+     * of ignoring every source that arrives after the table filled, until the expiry window freed
+     * room. An evicted entry that had activity not yet collected into a batch loses it (counted:
+     * {@link #evictedWithActivity}); the interval's packet totals are kept elsewhere and stay exact.
+     */
+    private void evictLeastRecent(long sec) {
+        var m = table.mem;
+        long cap = table.capacity();
+        // Entries by age in seconds since last seen (older than ~18 hours: one bucket; a rare walk, so 512 KB is fine).
+        int buckets = 1 << 16;
+        long[] byAge = new long[buckets];
+        for (long i = 0; i < cap; i++) {
+            if (!table.used(i)) continue;
+            byAge[ageBucket(sec, m.get(SlotTable.INT, table.slotOffset(i) + O_LAST), buckets)]++;
+        }
+        // Every entry older than the cutoff bucket goes, and from that bucket as many as make up the quarter
+        // (in table order, which is the keys' hash order): so a table filled within one second does not empty.
+        long want = Math.max(1, table.maxEntries() / 4), older = 0;
+        int cutoff = buckets - 1;
+        while (cutoff > 0 && older + byAge[cutoff] < want) older += byAge[cutoff--];
+        long fromCutoff = want - older;
+        long oldestKept = Long.MAX_VALUE;
+        for (long i = 0; i < cap; ) {
+            if (!table.used(i)) { i++; continue; }
+            long off = table.slotOffset(i);
+            int last = m.get(SlotTable.INT, off + O_LAST);
+            int bucket = ageBucket(sec, last, buckets);
+            if (bucket > cutoff || (bucket == cutoff && fromCutoff-- > 0)) {
+                if (m.get(SlotTable.INT, off + O_IV_PACKETS) != 0) {
+                    evictedActive++;
+                    activeEntries--;
+                }
+                evicted++;
+                end(i); // look at slot i again: a later entry may have moved in
+            } else {
+                oldestKept = Math.min(oldestKept, Integer.toUnsignedLong(last));
+                i++;
+            }
+        }
+        oldestLast = Math.min(oldestLast, oldestKept);
+    }
+
+    private static int ageBucket(long sec, int lastSeen, int buckets) {
+        long age = sec - Integer.toUnsignedLong(lastSeen);
+        return (int) Math.max(0, Math.min(buckets - 1, age));
+    }
+
+    /** Entries ended before their expiry to make room at the bound (see {@link #evictLeastRecent}). */
+    public long evictedKeys() {
+        return evicted;
+    }
+
+    /** Of {@link #evictedKeys()}, those whose activity since the last collection was lost with them. */
+    public long evictedWithActivity() {
+        return evictedActive;
     }
 
     /**

@@ -9,7 +9,7 @@
  * open-addressing table keyed by primitive addresses (an IPv4 int or the two longs of
  * an IPv6 address, plus protocol and port), with a fixed capacity chosen at start, so
  * memory is bounded and the Java heap stays flat however many sources a telescope sees.
- * Entries expire by capture time; when the table is full new keys are dropped and
- * counted rather than growing.
+ * Entries expire by capture time; when the scan table is full, the least recently seen
+ * quarter of its entries is ended early to make room (counted), rather than growing.
  */
 package org.renkei.sensor.detect;

@@ -28,6 +28,7 @@ import org.renkei.sensor.detect.ScanCampaign;
 import org.renkei.sensor.pcap.CaptureFormatException;
 import org.renkei.sensor.pcap.CaptureReader;
 import org.renkei.sensor.pcap.PacketRecord;
+import org.renkei.sensor.report.AnalysisReport;
 import org.renkei.sensor.report.CaptureAnalyzer;
 
 /**
@@ -170,6 +171,9 @@ public final class LiveSensor implements AutoCloseable {
         return done.retainAll(names);
     }
 
+    /** The scan table's early evictions already reported by {@link #cut}. */
+    private long evictedBefore, evictedActiveBefore;
+
     /**
      * Cuts a batch now and spools it: as several parts when the interval has more than
      * {@link ObservationBatch#MAX_EVENTS} events (part 1 with the interval's counts, sources
@@ -178,11 +182,20 @@ public final class LiveSensor implements AutoCloseable {
      */
     public void cut(boolean endOfInput) {
         CaptureAnalyzer.Interval iv;
+        AnalysisReport.State state;
         lock.lock();
         try {
             iv = analyzer.cutInterval(config.maxSources());
+            state = analyzer.state();
         } finally {
             lock.unlock();
+        }
+        if (state.scanEntriesEvicted() > evictedBefore) {
+            log.accept(String.format("state bound reached (%d entries): %d entries ended early to make room since the last batch, least recently"
+                    + " seen first (%d of them with activity missing from their batch); raise --max-state-entries",
+                    state.scanEntriesMax(), state.scanEntriesEvicted() - evictedBefore, state.scanEntriesEvictedWithActivity() - evictedActiveBefore));
+            evictedBefore = state.scanEntriesEvicted();
+            evictedActiveBefore = state.scanEntriesEvictedWithActivity();
         }
         intervals++;
         packets += iv.packets();

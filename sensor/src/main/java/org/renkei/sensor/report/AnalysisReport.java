@@ -46,7 +46,13 @@ public record AnalysisReport(
     public record FingerprintCount(String id, String description, long packets, long sources) {
     }
 
-    /** Detector table use: live entries at the end, keys dropped at the bound, bytes of off-heap state. */
-    public record State(long scanEntriesMax, long scanKeysDropped, long dosKeysDropped, long offHeapBytes) {
+    /**
+     * Detector table use: the scan table's bound; entries ended early at the bound to make room for new
+     * keys (least recently seen first), and of those, entries whose activity since the last collection
+     * was lost with them; keys dropped at the bound (the scan table makes room instead, so normally 0);
+     * bytes of off-heap state.
+     */
+    public record State(long scanEntriesMax, long scanEntriesEvicted, long scanEntriesEvictedWithActivity, long scanKeysDropped,
+                        long dosKeysDropped, long offHeapBytes) {
     }
 }

@@ -726,8 +726,13 @@ public final class CaptureAnalyzer implements AutoCloseable {
                 packets == 0 ? 0 : (lastNs - firstNs) / 1e9, links, status, protocols, classes,
                 topPorts(tcpPorts), topPorts(udpPorts), top, packets == 0 ? 0 : sources.estimate(), fps,
                 List.copyOf(campaigns), List.copyOf(attacks), Map.copyOf(skipped), List.copyOf(unreadable), size,
-                new AnalysisReport.State(scans.maxEntries(), scans.droppedKeys(), dos.droppedKeys(), scans.tableBytes() + dos.tableBytes()),
-                classifier.version());
+                state(), classifier.version());
+    }
+
+    /** The detectors' tables: their bound, what the bound cost so far, and their off-heap bytes. */
+    public AnalysisReport.State state() {
+        return new AnalysisReport.State(scans.maxEntries(), scans.evictedKeys(), scans.evictedWithActivity(), scans.droppedKeys(),
+                dos.droppedKeys(), scans.tableBytes() + dos.tableBytes());
     }
 
     private List<AnalysisReport.PortCount> topPorts(long[] counts) {

@@ -80,6 +80,21 @@ class CommandsTest {
     }
 
     @Test
+    void aStateBoundTooSmallForTheCaptureIsReportedWithWhatItCost() throws Exception {
+        Path pcap = dir.resolve("s.pcap");
+        run("synth", "--out", pcap.toString(), "--seed", "3");
+        Run r = run("analyze", pcap.toString(), "--max-state-entries", "2000");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsPattern("State bound reached \\(2,000 scan entries\\): [1-9][0-9,]* entries ended early to make room,"
+                + " least recently seen first \\([0-9,]+ with activity missing from the top sources\\); 0 scan and 0 DoS keys dropped\\."
+                + " Raise --max-state-entries\\.");
+        JsonNode state = Json.MAPPER.readTree(run("analyze", pcap.toString(), "--max-state-entries", "2000", "--json").out()).get("state");
+        assertThat(state.get("scan_entries_evicted").asLong()).isPositive();
+        assertThat(state.get("scan_keys_dropped").asLong()).isZero();
+        assertThat(run("analyze", pcap.toString()).out()).doesNotContain("State bound reached");
+    }
+
+    @Test
     void unreadableInputGivesAOneLineErrorAndNonZeroExit() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.txt"), "not a capture");
         Run r = run("analyze", text.toString());

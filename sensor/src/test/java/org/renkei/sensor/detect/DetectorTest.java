@@ -50,6 +50,56 @@ class DetectorTest {
         }
     }
 
+    /** One SYN from {@code src} to port 23 of one darknet address, observed at {@code sec}. */
+    private void synFrom(ScanDetector d, int src, int dst, long sec) {
+        PacketBuilder b = new PacketBuilder().tcp(src, dst, 40000, 23, DecodedPacket.SYN);
+        PacketClass c = decode(b);
+        d.observe(p, c, classifier.fingerprint(p, c), sec);
+    }
+
+    @Test
+    void atTheBoundTheLeastRecentlySeenQuarterMakesRoomAndTheirCampaignsEnd() {
+        try (ScanDetector d = new ScanDetector(new ScanDetector.Config(100, 480, 1000), new String[0])) {
+            assertThat(d.maxEntries()).isEqualTo(1000);
+            // A scanner first, seen at second 0 only: 120 destinations, a campaign.
+            for (int i = 0; i < 120; i++) synFrom(d, SCANNER, ip(198, 18, 0, i), 0);
+            assertThat(d.drainEvents()).extracting(ScanCampaign::state).containsExactly(EventState.STARTED);
+            // Then 999 sources, one a second: the table is full.
+            for (int s = 1; s < 1000; s++) synFrom(d, ip(10, 0, s >> 8, s & 0xFF), ip(198, 18, 1, 1), s);
+            assertThat(d.entries()).isEqualTo(1000);
+            d.collectActivity(10); // their activity is collected (a batch was cut)
+            // A new source: the 250 least recently seen (the scanner and sources 1-249) make room.
+            synFrom(d, ip(172, 16, 0, 1), ip(198, 18, 1, 1), 1000);
+            assertThat(d.entries()).isEqualTo(751);
+            assertThat(d.evictedKeys()).isEqualTo(250);
+            assertThat(d.evictedWithActivity()).isZero();
+            assertThat(d.droppedKeys()).isZero();
+            List<ScanCampaign> ended = d.drainEvents();
+            assertThat(ended).singleElement().satisfies(e -> {
+                assertThat(e.state()).isEqualTo(EventState.ENDED);
+                assertThat(e.source()).isEqualTo("45.9.8.7");
+            });
+            List<String> kept = d.collectActivity(2000).top().stream().map(SourceActivity::source).toList();
+            assertThat(kept).hasSize(1).containsExactly("172.16.0.1"); // only the newcomer has activity since the last collection
+            // Sources 250-999 are still there: observing them again adds no entry.
+            for (int s = 250; s < 1000; s++) synFrom(d, ip(10, 0, s >> 8, s & 0xFF), ip(198, 18, 1, 2), 1001);
+            assertThat(d.entries()).isEqualTo(751);
+            assertThat(d.evictedKeys()).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void aTableFilledWithinOneSecondLosesOnlyAQuarterAtTheBound() {
+        try (ScanDetector d = new ScanDetector(new ScanDetector.Config(100, 480, 1000), new String[0])) {
+            for (int s = 0; s < 1000; s++) synFrom(d, ip(10, 1, s >> 8, s & 0xFF), ip(198, 18, 1, 1), 5);
+            synFrom(d, ip(172, 16, 0, 2), ip(198, 18, 1, 1), 5);
+            assertThat(d.entries()).isEqualTo(751);
+            assertThat(d.evictedKeys()).isEqualTo(250);
+            assertThat(d.evictedWithActivity()).as("nothing was collected yet").isEqualTo(250);
+            assertThat(d.collectActivity(2000).sources()).isEqualTo(751);
+        }
+    }
+
     @Test
     void aScanNeedsTheMinimumOfDistinctDestinationsOnOnePort() {
         try (ScanDetector d = new ScanDetector(ScanDetector.Config.defaults(), new String[] {"a", "b", "c", "d"})) {

@@ -21,6 +21,7 @@ import org.renkei.sensor.detect.DosDetector;
 import org.renkei.sensor.detect.EventState;
 import org.renkei.sensor.detect.ScanCampaign;
 import org.renkei.sensor.detect.ScanDetector;
+import org.renkei.sensor.detect.SourceActivity;
 import org.renkei.sensor.pcap.CaptureReader;
 import org.renkei.sensor.pcap.PacketRecord;
 import org.renkei.sensor.pcap.PcapWriter;
@@ -119,6 +120,30 @@ class BatchSplitTest {
         assertThat(parts.get(0).part()).isEqualTo(1);
         assertThat(parts.get(0).moreParts()).isFalse();
         assertThat(parts.get(0).eventCount()).isEqualTo(10_000);
+    }
+
+    @Test
+    void aSensorAtItsStateBoundMakesRoomAndSaysSoOnceABatch() throws Exception {
+        Path capture = syns(dir.resolve("syns.pcap"), 10_000);
+        LiveSensor.Config bounded = new LiveSensor.Config("bound", Duration.ofHours(1), 5000, URI.create("http://127.0.0.1:9"), "t",
+                dir.resolve("spool"), Duration.ofMillis(200), new CaptureAnalyzer.Config(new ScanDetector.Config(1, 480, 4000),
+                        DosDetector.Config.defaults(), 0, 20));
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LiveSensor sensor = new LiveSensor(bounded, PacketClassifier.builtIn(), log::add);
+             CaptureReader reader = CaptureReader.open(capture)) {
+            sensor.consume(reader);
+            sensor.cut(false);
+            sensor.cut(false); // nothing new: nothing more to say
+        }
+        List<String> bound = log.stream().filter(l -> l.startsWith("state bound reached")).toList();
+        assertThat(bound).singleElement().asString().matches(
+                "state bound reached \\(4000 entries\\): [1-9][0-9]* entries ended early to make room since the last batch, least recently"
+                        + " seen first \\([1-9][0-9]* of them with activity missing from their batch\\); raise --max-state-entries");
+        // The newest sources are tracked: the last one sent is in the first batch's sources, its packets counted in full.
+        ObservationBatch first = spooled().stream().filter(b -> b.packets() > 0).findFirst().orElseThrow();
+        assertThat(first.packets()).isEqualTo(10_000);
+        assertThat(first.sourceCount()).isBetween(3000L, 4000L);
+        assertThat(first.sources().stream().map(SourceActivity::source)).contains("203.0.39.15"); // 203.0.0.0 + 9,999
     }
 
     @Test
