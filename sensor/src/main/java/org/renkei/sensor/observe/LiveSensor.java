@@ -190,10 +190,11 @@ public final class LiveSensor implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (state.scanEntriesEvicted() > evictedBefore) {
+        long evicted = state.scanEntriesEvicted() - evictedBefore;
+        if (evicted > 0) {
             log.accept(String.format("state bound reached (%d entries): %d entries ended early to make room since the last batch, least recently"
                     + " seen first (%d of them with activity missing from their batch); raise --max-state-entries",
-                    state.scanEntriesMax(), state.scanEntriesEvicted() - evictedBefore, state.scanEntriesEvictedWithActivity() - evictedActiveBefore));
+                    state.scanEntriesMax(), evicted, state.scanEntriesEvictedWithActivity() - evictedActiveBefore));
             evictedBefore = state.scanEntriesEvicted();
             evictedActiveBefore = state.scanEntriesEvictedWithActivity();
         }
@@ -215,10 +216,10 @@ public final class LiveSensor implements AutoCloseable {
                             iv.firstPacket(), iv.lastPacket(), created, iv.packets(), iv.bytes(), iv.packetClasses(),
                             iv.sources().sources(), Math.max(0, iv.sources().sources() - iv.sources().top().size()), iv.sources().top(),
                             iv.ports().stream().map(p -> new ObservationBatch.PortCount(p.protocol(), p.port(), p.packets())).toList(),
-                            scans, dos, iv.darknetSize(), analyzer.rulesVersion(), 1, id, more)
+                            scans, dos, iv.darknetSize(), analyzer.rulesVersion(), 1, id, more, evicted)
                     : new ObservationBatch(ObservationBatch.SCHEMA_VERSION, id, config.sensorId(),
                             iv.firstPacket(), iv.lastPacket(), created, 0, 0, Map.of(), 0, 0, List.of(), List.of(),
-                            scans, dos, iv.darknetSize(), analyzer.rulesVersion(), part, first, more);
+                            scans, dos, iv.darknetSize(), analyzer.rulesVersion(), part, first, more, 0);
             try {
                 spool.put(batch);
                 batches++;

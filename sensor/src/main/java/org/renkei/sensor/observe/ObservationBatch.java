@@ -32,6 +32,9 @@ import tools.jackson.core.JacksonException;
  *        in JSON (older sensors) means 1.
  * @param firstBatchId the batch id of part 1 of the same interval (for part 1: its own batch id)
  * @param moreParts whether parts of the same interval follow this one
+ * @param stateEntriesEvicted (source, protocol, port) entries the sensor ended early in this interval because its
+ *        state table was at its bound ({@code --max-state-entries}): non-zero means the sensor sees more sources
+ *        than it was sized for, and some per-source details of the interval are missing (part 1 only; absent = 0)
  */
 public record ObservationBatch(
         int schemaVersion,
@@ -53,7 +56,8 @@ public record ObservationBatch(
         String rulesVersion,
         Integer part,
         UUID firstBatchId,
-        boolean moreParts) {
+        boolean moreParts,
+        long stateEntriesEvicted) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -74,7 +78,7 @@ public record ObservationBatch(
                             long sourcesOmitted, List<SourceActivity> sources, List<PortCount> ports,
                             List<ScanCampaign> scanEvents, List<DosAttack> dosEvents, long darknetSize, String rulesVersion) {
         this(schemaVersion, batchId, sensorId, intervalStart, intervalEnd, createdAt, packets, bytes, packetClasses, sourceCount,
-                sourcesOmitted, sources, ports, scanEvents, dosEvents, darknetSize, rulesVersion, 1, batchId, false);
+                sourcesOmitted, sources, ports, scanEvents, dosEvents, darknetSize, rulesVersion, 1, batchId, false, 0);
     }
 
     /** Events of this batch (scan plus DoS). */

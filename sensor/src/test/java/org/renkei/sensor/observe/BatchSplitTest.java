@@ -120,6 +120,7 @@ class BatchSplitTest {
         assertThat(parts.get(0).part()).isEqualTo(1);
         assertThat(parts.get(0).moreParts()).isFalse();
         assertThat(parts.get(0).eventCount()).isEqualTo(10_000);
+        assertThat(parts.get(0).stateEntriesEvicted()).isZero();
     }
 
     @Test
@@ -143,6 +144,7 @@ class BatchSplitTest {
         ObservationBatch first = spooled().stream().filter(b -> b.packets() > 0).findFirst().orElseThrow();
         assertThat(first.packets()).isEqualTo(10_000);
         assertThat(first.sourceCount()).isBetween(3000L, 4000L);
+        assertThat(first.stateEntriesEvicted()).as("state_entries_evicted").isEqualTo(Long.parseLong(bound.get(0).replaceAll(".*: (\\d+) entries ended.*", "$1")));
         assertThat(first.sources().stream().map(SourceActivity::source)).contains("203.0.39.15"); // 203.0.0.0 + 9,999
     }
 

@@ -87,6 +87,9 @@ class ObservationDeliveryTest {
         assertThat(json).contains("\"batch_id\":\"" + b.batchId() + "\"", "\"sensor_id\":\"s1\"", "\"interval_start\":\"2026-11-22T01:00:00Z\"",
                 "\"distinct_destinations\":9", "\"scan_events\"", "\"packets_per_second\"");
         assertThat(ObservationBatch.fromJson(json)).isEqualTo(b);
+        // Added after the first sensors shipped: written always, read as 0 when absent.
+        assertThat(json).contains("\"state_entries_evicted\":0");
+        assertThat(ObservationBatch.fromJson(json.replace(",\"state_entries_evicted\":0", "")).stateEntriesEvicted()).isZero();
     }
 
     @Test
