@@ -316,6 +316,27 @@ public final class ScanDetector implements AutoCloseable {
         touched += table.touch(keyHash);
     }
 
+    /**
+     * Whether {@link #prefetch} works here (Linux on x86-64, native access granted): a pipeline can
+     * then start the next group's lines loading while it processes this group, instead of
+     * {@link #touch}ing each group right before processing it. See {@link Prefetch}.
+     */
+    public static boolean canPrefetch() {
+        return Prefetch.AVAILABLE && NativeMemory.RAW;
+    }
+
+    private final long[] lineAddresses = new long[2 * 256];
+
+    /**
+     * Starts loading the lines {@link #touch} would load for {@code keyHashes[from .. to)} (at most 256
+     * {@link #keyHash}es), without waiting for them: the group's packets are processed later (see
+     * {@link #canPrefetch}). A table that grows meanwhile only makes the prefetch useless.
+     */
+    public void prefetch(long[] keyHashes, int from, int to) {
+        for (int i = from; i < to; i++) table.lineAddresses(keyHashes[i], lineAddresses, 2 * (i - from));
+        Prefetch.lines(lineAddresses, 2 * (to - from));
+    }
+
     /** Entries with interval activity not yet collected (sizes {@link #collectActivity}'s table). */
     private long activeEntries;
 

@@ -339,6 +339,17 @@ final class SlotTable implements AutoCloseable {
         return v.get(INT, base + (i << slotShift) + 16) + v.get(INT, base + (((i + 1) & mask) << slotShift) + 16);
     }
 
+    /**
+     * The absolute addresses of the two lines {@link #touch} loads for the key with hash {@code h}, into
+     * {@code out[at]} and {@code out[at + 1]}, for {@link Prefetch}. Only where {@link #base} is an
+     * address ({@link NativeMemory#RAW}).
+     */
+    void lineAddresses(long h, long[] out, int at) {
+        long i = h >>> shift;
+        out[at] = base + (i << slotShift);
+        out[at + 1] = base + (((i + 1) & mask) << slotShift);
+    }
+
     private void zero(long off) {
         long end = off + (1L << slotShift);
         for (long o = off; o < end; o += 8) mem.set(LONG, o, 0L);

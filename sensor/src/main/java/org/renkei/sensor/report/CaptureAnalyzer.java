@@ -44,23 +44,34 @@ public final class CaptureAnalyzer implements AutoCloseable {
     private final DosDetector dos;
     private final DecodedPacket pkt = new DecodedPacket();
     /**
-     * Packets whose state slots are touched together before they are processed. Java has no
-     * prefetch, and a load blocks retirement until its line arrives, so each group pays about
-     * one memory latency: larger groups share it among more packets, up to the misses a core
-     * keeps in flight. With one line a lookup, 32 beat 16 by ~8 % and 64 lost to 32 (ab.sh,
-     * 1 M sources).
+     * Packets read and decoded together, whose state slots are then loaded together. Where the
+     * processor can be asked to prefetch ({@link ScanDetector#canPrefetch}), the next group's slots
+     * start loading while this group is processed (two groups in turn: {@link #readGrouped}); 64
+     * beat 32 by 5-12 % and 128 (ab.sh, 1 M sources, round 10).
      */
-    private static final int GROUP = 32;
-    private final PacketRecord[] group = new PacketRecord[GROUP];
-    private final DecodedPacket[] groupDecoded = new DecodedPacket[GROUP];
-    private final long[] groupHashes = new long[GROUP];
+    private static final int GROUP = 64;
+    /**
+     * Elsewhere, the packets whose slots are touched with ordinary loads right before they are
+     * processed: a load blocks retirement until its line arrives, so each touch group pays about one
+     * memory latency, and larger groups share it among more packets, up to the misses a core keeps
+     * in flight. With one line a lookup, 32 beat 16 by ~8 % and 64 lost to 32 (ab.sh, 1 M sources).
+     */
+    private static final int TOUCH_GROUP = 32;
+    private final PacketRecord[][] group = new PacketRecord[2][GROUP];
+    private final DecodedPacket[][] groupDecoded = new DecodedPacket[2][GROUP];
+    private final long[][] groupHashes = new long[2][GROUP];
 
     {
-        for (int i = 0; i < GROUP; i++) {
-            group[i] = new PacketRecord();
-            groupDecoded[i] = new DecodedPacket();
+        for (int g = 0; g < 2; g++) {
+            for (int i = 0; i < GROUP; i++) {
+                group[g][i] = new PacketRecord();
+                groupDecoded[g][i] = new DecodedPacket();
+            }
         }
     }
+
+    /** Whether the packet loops prefetch the next group's slots ({@link ScanDetector#canPrefetch}; tests turn it off). */
+    boolean prefetch = ScanDetector.canPrefetch();
     private final long[] statusCounts = new long[DecodeStatus.values().length];
     private final long[] classCounts = new long[PacketClass.values().length];
     private final long[] protocolCounts = new long[256];
@@ -430,27 +441,14 @@ public final class CaptureAnalyzer implements AutoCloseable {
     /** Reads a whole capture through the pipeline, recording skipped records. */
     public void readAll(CaptureReader reader, String name, Runnable everyMillionPackets) throws java.io.IOException {
         files.add(name);
-        long n = 0;
         try {
             if (reader.sizeIfKnown() >= 0) {
                 // A file (not a stream, whose reads may block): packets are decoded in groups as they are
-                // read and their state slots touched first. The cache misses of a group then
-                // overlap instead of stalling one packet at a time on a table of hundreds of MB.
-                int k;
-                do {
-                    k = 0;
-                    while (k < GROUP && reader.next(group[k])) {
-                        PacketDecoder.decode(group[k], groupDecoded[k]);
-                        groupHashes[k] = scans.keyHash(groupDecoded[k]);
-                        k++;
-                    }
-                    // A tight loop of independent loads: the misses are in flight together.
-                    for (int i = 0; i < k; i++) scans.touch(groupHashes[i]);
-                    for (int i = 0; i < k; i++) process(group[i], groupDecoded[i], groupHashes[i]);
-                    n += k;
-                    if (everyMillionPackets != null && (n & 0xFFFFF) < k) everyMillionPackets.run();
-                } while (k == GROUP);
+                // read and their state slots loaded together ahead of their processing. The cache misses
+                // of a group then overlap instead of stalling one packet at a time on a table of hundreds of MB.
+                readGrouped(reader, everyMillionPackets);
             } else {
+                long n = 0;
                 PacketRecord r = new PacketRecord();
                 while (reader.next(r)) {
                     accept(r);
@@ -460,6 +458,56 @@ public final class CaptureAnalyzer implements AutoCloseable {
         } finally {
             recordSkips(reader);
         }
+    }
+
+    /**
+     * The one-thread packet loop of a file: groups of {@link #GROUP} packets, read and decoded, their
+     * slots loaded together, then processed; with {@link #prefetch}, the next group is read and its
+     * slots prefetched before this group is processed.
+     */
+    private void readGrouped(CaptureReader reader, Runnable everyMillionPackets) throws java.io.IOException {
+        boolean ahead = prefetch;
+        long n = 0;
+        int cur = 0;
+        int k = readGroup(reader, cur);
+        if (ahead) scans.prefetch(groupHashes[cur], 0, k);
+        while (k > 0) {
+            int next = cur ^ 1, nextK = 0;
+            long[] hashes = groupHashes[cur];
+            PacketRecord[] records = group[cur];
+            DecodedPacket[] decoded = groupDecoded[cur];
+            if (ahead) {
+                if (k == GROUP) nextK = readGroup(reader, next);
+                scans.prefetch(groupHashes[next], 0, nextK);
+                for (int i = 0; i < k; i++) process(records[i], decoded[i], hashes[i]);
+            } else {
+                for (int t = 0; t < k; t += TOUCH_GROUP) {
+                    int end = Math.min(k, t + TOUCH_GROUP);
+                    // A tight loop of independent loads: the misses are in flight together.
+                    for (int i = t; i < end; i++) scans.touch(hashes[i]);
+                    for (int i = t; i < end; i++) process(records[i], decoded[i], hashes[i]);
+                }
+            }
+            n += k;
+            if (everyMillionPackets != null && (n & 0xFFFFF) < k) everyMillionPackets.run();
+            if (!ahead && k == GROUP) nextK = readGroup(reader, next);
+            cur = next;
+            k = nextK;
+        }
+    }
+
+    /** Reads and decodes up to {@link #GROUP} packets into group {@code g}; returns how many. */
+    private int readGroup(CaptureReader reader, int g) throws java.io.IOException {
+        PacketRecord[] records = group[g];
+        DecodedPacket[] decoded = groupDecoded[g];
+        long[] hashes = groupHashes[g];
+        int k = 0;
+        while (k < GROUP && reader.next(records[k])) {
+            PacketDecoder.decode(records[k], decoded[k]);
+            hashes[k] = scans.keyHash(decoded[k]);
+            k++;
+        }
+        return k;
     }
 
     /**
@@ -600,6 +648,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
         }
 
         void run(Runnable everyMillionPackets) throws java.io.IOException {
+            boolean ahead = prefetch;
             producer.start();
             long n = 0;
             boolean done = false;
@@ -616,9 +665,13 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     long[] dsts = dstHashes[b];
                     long[] ts = times[b], kh = keyHigh[b], kl = keyLow[b], ltf = lengthTtlFlags[b];
                     int[] tg = tags[b];
-                    for (int g = 0; g < k; g += GROUP) {
-                        int end = Math.min(k, g + GROUP);
-                        for (int i = g; i < end; i++) scans.touch(hs[i]);
+                    int step = ahead ? GROUP : TOUCH_GROUP;
+                    if (ahead) scans.prefetch(hs, 0, Math.min(k, GROUP));
+                    for (int g = 0; g < k; g += step) {
+                        int end = Math.min(k, g + step);
+                        // As in readGrouped: the next group's slots start loading now, or this group's are touched.
+                        if (ahead) scans.prefetch(hs, end, Math.min(k, end + GROUP));
+                        else for (int i = g; i < end; i++) scans.touch(hs[i]);
                         for (int i = g; i < end; i++) {
                             long x = ltf[i];
                             detect(ds[i], ts[i], kh[i], kl[i], tg[i], (int) (x >>> 16), (int) (x >>> 8) & 0xFF, (int) x & 0xFF, hs[i], cs[i], fs[i], dsts[i]);

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.renkei.sensor.classify.PacketClassifier;
+import org.renkei.sensor.detect.ScanDetector;
 import org.renkei.sensor.pcap.CaptureReader;
 import org.renkei.sensor.pcap.PacketRecord;
 import org.renkei.sensor.synth.TrafficSynthesizer;
@@ -33,8 +34,13 @@ class CaptureAnalyzerTest {
     }
 
     private static String analyzeJson(Path file, boolean decodeThread, long expectPackets) throws IOException {
+        return analyzeJson(file, decodeThread, expectPackets, ScanDetector.canPrefetch());
+    }
+
+    private static String analyzeJson(Path file, boolean decodeThread, long expectPackets, boolean prefetch) throws IOException {
         try (CaptureAnalyzer a = new CaptureAnalyzer(CaptureAnalyzer.Config.defaults(), PacketClassifier.builtIn());
              CaptureReader reader = CaptureReader.open(file)) {
+            a.prefetch = prefetch;
             a.expectPackets(expectPackets);
             a.readAll(reader, file.getFileName().toString(), null, decodeThread);
             return org.renkei.sensor.observe.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(a.finish());
@@ -57,10 +63,23 @@ class CaptureAnalyzerTest {
             assertThat(analyzeJson(f, true, 0)).as(f + " with the decode thread").isEqualTo(plain);
             assertThat(analyzeJson(f, true, CaptureAnalyzer.expectedPackets(Files.size(f)))).as(f + " presized, decode thread").isEqualTo(plain);
             assertThat(analyzeJson(f, false, CaptureAnalyzer.expectedPackets(Files.size(f)))).as(f + " presized").isEqualTo(plain);
+            // Prefetching the next group's slots (where the machine can) or touching each group's: the same report.
+            assertThat(analyzeJson(f, false, 0, false)).as(f + " touching, not prefetching").isEqualTo(plain);
+            assertThat(analyzeJson(f, true, 0, false)).as(f + " touching, decode thread").isEqualTo(plain);
         }
     }
 
-    /** Every capture of the tcpdump corpus gives the same report with the decode thread as without (or the same error). */
+    /** This machine (Linux on x86-64) prefetches: the tests above then compare both ways of loading the slots. */
+    @Test
+    void thisMachinePrefetches() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.arch").equals("amd64") && System.getProperty("os.name").equals("Linux"));
+        assertThat(ScanDetector.canPrefetch()).isTrue();
+    }
+
+    /**
+     * Every capture of the tcpdump corpus gives the same report with the decode thread as without, and
+     * touching the slots as prefetching them (or the same error).
+     */
     @Test
     void theDecodeThreadChangesNothingOnTheCorpus() throws IOException {
         List<Path> files;
@@ -82,6 +101,13 @@ class CaptureAnalyzerTest {
                 threaded = "error: " + e;
             }
             assertThat(threaded).as(f.toString()).isEqualTo(plain);
+            String touching;
+            try {
+                touching = analyzeJson(f, false, 0, false);
+            } catch (IOException | RuntimeException e) {
+                touching = "error: " + e;
+            }
+            assertThat(touching).as(f + ", touching instead of prefetching").isEqualTo(plain);
             if (!plain.startsWith("error")) compared++;
         }
         assertThat(compared).isGreaterThan(800);
