@@ -649,6 +649,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
 
         void run(Runnable everyMillionPackets) throws java.io.IOException {
             boolean ahead = prefetch;
+            boolean firstPrefetched = false; // the batch's first group was prefetched at the end of the one before
             producer.start();
             long n = 0;
             boolean done = false;
@@ -666,12 +667,23 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     long[] ts = times[b], kh = keyHigh[b], kl = keyLow[b], ltf = lengthTtlFlags[b];
                     int[] tg = tags[b];
                     int step = ahead ? GROUP : TOUCH_GROUP;
-                    if (ahead) scans.prefetch(hs, 0, Math.min(k, GROUP));
+                    if (ahead && !firstPrefetched) scans.prefetch(hs, 0, Math.min(k, GROUP));
+                    firstPrefetched = false;
                     for (int g = 0; g < k; g += step) {
                         int end = Math.min(k, g + step);
-                        // As in readGrouped: the next group's slots start loading now, or this group's are touched.
-                        if (ahead) scans.prefetch(hs, end, Math.min(k, end + GROUP));
-                        else for (int i = g; i < end; i++) scans.touch(hs[i]);
+                        // As in readGrouped: the next group's slots start loading now (at the end of a batch, the
+                        // next batch's first group, if it is ready), or this group's are touched.
+                        if (ahead) {
+                            if (end < k) {
+                                scans.prefetch(hs, end, Math.min(k, end + GROUP));
+                            } else if (k == BATCH && produced.get() > seq + 1) {
+                                int nb = (int) ((seq + 1) % BATCHES);
+                                scans.prefetch(hashes[nb], 0, Math.min(counts[nb], GROUP));
+                                firstPrefetched = true;
+                            }
+                        } else {
+                            for (int i = g; i < end; i++) scans.touch(hs[i]);
+                        }
                         for (int i = g; i < end; i++) {
                             long x = ltf[i];
                             detect(ds[i], ts[i], kh[i], kl[i], tg[i], (int) (x >>> 16), (int) (x >>> 8) & 0xFF, (int) x & 0xFF, hs[i], cs[i], fs[i], dsts[i]);
