@@ -466,34 +466,50 @@ public final class CaptureAnalyzer implements AutoCloseable {
      * slots prefetched before this group is processed.
      */
     private void readGrouped(CaptureReader reader, Runnable everyMillionPackets) throws java.io.IOException {
-        boolean ahead = prefetch;
+        if (!prefetch) {
+            readTouching(reader, everyMillionPackets);
+            return;
+        }
         long n = 0;
         int cur = 0;
         int k = readGroup(reader, cur);
-        if (ahead) scans.prefetch(groupHashes[cur], 0, k);
+        scans.prefetch(groupHashes[cur], 0, k);
         while (k > 0) {
-            int next = cur ^ 1, nextK = 0;
-            long[] hashes = groupHashes[cur];
-            PacketRecord[] records = group[cur];
-            DecodedPacket[] decoded = groupDecoded[cur];
-            if (ahead) {
-                if (k == GROUP) nextK = readGroup(reader, next);
-                scans.prefetch(groupHashes[next], 0, nextK);
-                for (int i = 0; i < k; i++) process(records[i], decoded[i], hashes[i]);
-            } else {
-                for (int t = 0; t < k; t += TOUCH_GROUP) {
-                    int end = Math.min(k, t + TOUCH_GROUP);
-                    // A tight loop of independent loads: the misses are in flight together.
-                    for (int i = t; i < end; i++) scans.touch(hashes[i]);
-                    for (int i = t; i < end; i++) process(records[i], decoded[i], hashes[i]);
-                }
-            }
+            int next = cur ^ 1;
+            int nextK = k == GROUP ? readGroup(reader, next) : 0;
+            scans.prefetch(groupHashes[next], 0, nextK);
+            processGroup(cur, 0, k);
             n += k;
             if (everyMillionPackets != null && (n & 0xFFFFF) < k) everyMillionPackets.run();
-            if (!ahead && k == GROUP) nextK = readGroup(reader, next);
             cur = next;
             k = nextK;
         }
+    }
+
+    /** {@link #readGrouped} where the machine cannot prefetch: each group's slots are touched right before it is processed. */
+    private void readTouching(CaptureReader reader, Runnable everyMillionPackets) throws java.io.IOException {
+        long n = 0;
+        int k;
+        do {
+            k = readGroup(reader, 0);
+            long[] hashes = groupHashes[0];
+            for (int t = 0; t < k; t += TOUCH_GROUP) {
+                int end = Math.min(k, t + TOUCH_GROUP);
+                // A tight loop of independent loads: the misses are in flight together.
+                for (int i = t; i < end; i++) scans.touch(hashes[i]);
+                processGroup(0, t, end);
+            }
+            n += k;
+            if (everyMillionPackets != null && (n & 0xFFFFF) < k) everyMillionPackets.run();
+        } while (k == GROUP);
+    }
+
+    /** Processes packets {@code [from, to)} of group {@code g}. */
+    private void processGroup(int g, int from, int to) {
+        PacketRecord[] records = group[g];
+        DecodedPacket[] decoded = groupDecoded[g];
+        long[] hashes = groupHashes[g];
+        for (int i = from; i < to; i++) process(records[i], decoded[i], hashes[i]);
     }
 
     /** Reads and decodes up to {@link #GROUP} packets into group {@code g}; returns how many. */
