@@ -325,16 +325,13 @@ public final class ScanDetector implements AutoCloseable {
         return Prefetch.AVAILABLE && NativeMemory.RAW;
     }
 
-    private final long[] lineAddresses = new long[2 * 256];
-
     /**
-     * Starts loading the lines {@link #touch} would load for {@code keyHashes[from .. to)} (at most 256
+     * Starts loading the lines {@link #touch} would load for {@code keyHashes[from .. to)} (their
      * {@link #keyHash}es), without waiting for them: the group's packets are processed later (see
      * {@link #canPrefetch}). A table that grows meanwhile only makes the prefetch useless.
      */
     public void prefetch(long[] keyHashes, int from, int to) {
-        for (int i = from; i < to; i++) table.lineAddresses(keyHashes[i], lineAddresses, 2 * (i - from));
-        Prefetch.lines(lineAddresses, 2 * (to - from));
+        table.prefetch(keyHashes, from, to);
     }
 
     /** Entries with interval activity not yet collected (sizes {@link #collectActivity}'s table). */
@@ -684,23 +681,18 @@ public final class ScanDetector implements AutoCloseable {
         try (SlotTable counts = new SlotTable(Math.max(16, active), 32, initial)) {
             // Entries are grouped by source in batches: their sources' slots in the counting table are
             // touched first so that those cache misses overlap (as in the packet loop), then counted.
-            long[] batchOff = new long[GROUP_BATCH], batchHash = new long[GROUP_BATCH];
-            int k = 0;
+            Grouping grouping = new Grouping(counts, null);
             for (long i = 0; i < cap; i++) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
                 int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
                 if (ivPackets == 0) continue;
-                batchOff[k] = off;
-                batchHash[k] = SlotTable.hash(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
                 totalPackets += ivPackets;
                 totalBytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
-                if (++k == GROUP_BATCH) {
-                    countBatch(counts, batchOff, batchHash, k);
-                    k = 0;
-                }
+                grouping.add(off, SlotTable.hash(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24));
             }
-            countBatch(counts, batchOff, batchHash, k);
+            grouping.finish();
+            touched += grouping.sink;
             long n = counts.size();
             long[] chosen = busiest(counts, (int) Math.min(limit, n));
             try (SlotTable sources = new SlotTable(Math.max(16, chosen.length), 256, (long) (chosen.length / 0.7) + 16)) {
@@ -873,8 +865,7 @@ public final class ScanDetector implements AutoCloseable {
             // An entry can reach the threshold only with that many probes, or with a nearly full bitmap
             // (which takes as many probes as bits): skips the estimate for the many small entries.
             int endedMinProbes = Math.min(config.minDestinations(), BITMAP_BITS * 95 / 100);
-            long[] batchOff = new long[GROUP_BATCH], batchHash = new long[GROUP_BATCH];
-            int k = 0;
+            Grouping grouping = new Grouping(counts, next);
             for (long i = to - 1; i >= from; i--) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
@@ -895,14 +886,10 @@ public final class ScanDetector implements AutoCloseable {
                     foreignHash[foreign++] = h;
                     continue;
                 }
-                batchOff[k] = off;
-                batchHash[k] = h;
-                if (++k == GROUP_BATCH) {
-                    sink += countInto(counts, batchOff, batchHash, k, next);
-                    k = 0;
-                }
+                grouping.add(off, h);
             }
-            sink += countInto(counts, batchOff, batchHash, k, next);
+            grouping.finish();
+            sink += grouping.sink;
         }
 
         /**
@@ -912,7 +899,7 @@ public final class ScanDetector implements AutoCloseable {
          * any order: sums, minima, maxima, unions and the busiest ports).
          */
         void countForeign(FinishWalk other) {
-            sink += countInto(counts, other.foreignOff, other.foreignHash, other.foreign, next);
+            sink += countInto(counts, other.foreignOff, other.foreignHash, 0, other.foreign, next, true);
         }
 
         /** Sink for the touch loads. */
@@ -922,26 +909,60 @@ public final class ScanDetector implements AutoCloseable {
 
     private static final int GROUP_BATCH = 16;
 
-    /** Adds the interval packets of the entries at {@code offs} to their sources' counts. */
-    private void countBatch(SlotTable counts, long[] offs, long[] hashes, int k) {
-        countBatch(counts, offs, hashes, k, null);
-    }
+    /**
+     * Counts entries into their sources' slots of a counting table, a batch of {@link #GROUP_BATCH} at a
+     * time so that the batch's random accesses into the counting table overlap: where the machine can
+     * prefetch ({@link #canPrefetch}) the next batch's slots start loading while this batch is counted
+     * (one batch behind, in the order added, so chains come out the same); elsewhere each batch's slots
+     * are touched right before it is counted. Touches only {@code counts}, {@code next} and the
+     * read-only scan table, so two threads may each run one on their own counting table.
+     */
+    private final class Grouping {
+        private final SlotTable counts;
+        private final MemorySegment next;
+        private final boolean ahead = canPrefetch();
+        private final long[][] offs = new long[2][GROUP_BATCH], hashes = new long[2][GROUP_BATCH];
+        private int cur, k, pending;
+        /** Sum of the touch loads, so they are not optimised away. */
+        int sink;
 
-    /** ... and with {@code next}, chains each entry to its source's (see {@link #collectActivityAndFinish}). */
-    private void countBatch(SlotTable counts, long[] offs, long[] hashes, int k, MemorySegment next) {
-        touched += countInto(counts, offs, hashes, k, next);
+        Grouping(SlotTable counts, MemorySegment next) {
+            this.counts = counts;
+            this.next = next;
+        }
+
+        void add(long off, long hash) {
+            offs[cur][k] = off;
+            hashes[cur][k] = hash;
+            if (++k == GROUP_BATCH) flush();
+        }
+
+        /** Counts what was added and not counted yet. */
+        void finish() {
+            flush();
+            flush();
+        }
+
+        private void flush() {
+            if (ahead) counts.prefetch(hashes[cur], 0, k);
+            int before = cur ^ 1;
+            if (pending > 0) sink += countInto(counts, offs[before], hashes[before], 0, pending, next, !ahead);
+            pending = k;
+            cur = before;
+            k = 0;
+        }
     }
 
     /**
-     * {@link #countBatch}'s work, touching only {@code counts}, {@code next} and the read-only scan
-     * table, so two threads may run it on different counting tables and entries; returns the sum
-     * of its touch loads.
+     * Adds the interval packets of the entries at {@code offs[from .. to)} to their sources' counts (and
+     * with {@code next}, chains each entry to its source's: see {@link #collectActivityAndFinish}),
+     * touching their counting slots first if {@code touch}; returns the sum of the touch loads.
      */
-    private int countInto(SlotTable counts, long[] offs, long[] hashes, int k, MemorySegment next) {
+    private int countInto(SlotTable counts, long[] offs, long[] hashes, int from, int to, MemorySegment next, boolean touch) {
         var m = table.mem;
         int touchedHere = 0;
-        for (int j = 0; j < k; j++) touchedHere += counts.touch(hashes[j]);
-        for (int j = 0; j < k; j++) {
+        if (touch) for (int j = from; j < to; j++) touchedHere += counts.touch(hashes[j]);
+        for (int j = from; j < to; j++) {
             long off = offs[j];
             long co = counts.findOrInsert(hashes[j], m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
             if (co < 0) continue; // cannot happen: sized for every active entry

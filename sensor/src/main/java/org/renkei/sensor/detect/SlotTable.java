@@ -339,15 +339,24 @@ final class SlotTable implements AutoCloseable {
         return v.get(INT, base + (i << slotShift) + 16) + v.get(INT, base + (((i + 1) & mask) << slotShift) + 16);
     }
 
+    /** Line addresses for {@link #prefetch}: two a key. */
+    private long[] lineAddresses;
+
     /**
-     * The absolute addresses of the two lines {@link #touch} loads for the key with hash {@code h}, into
-     * {@code out[at]} and {@code out[at + 1]}, for {@link Prefetch}. Only where {@link #base} is an
-     * address ({@link NativeMemory#RAW}).
+     * Starts loading the lines {@link #touch} loads for the keys with hashes {@code h[from .. to)}, without
+     * waiting for them ({@link Prefetch}; only where it is available and {@link #base} is an address,
+     * {@link NativeMemory#RAW}). A table that grows before the keys are looked up only makes it useless.
      */
-    void lineAddresses(long h, long[] out, int at) {
-        long i = h >>> shift;
-        out[at] = base + (i << slotShift);
-        out[at + 1] = base + (((i + 1) & mask) << slotShift);
+    void prefetch(long[] h, int from, int to) {
+        int n = to - from;
+        if (lineAddresses == null || lineAddresses.length < 2 * n) lineAddresses = new long[Math.max(128, 2 * n)];
+        long[] out = lineAddresses;
+        for (int k = 0; k < n; k++) {
+            long i = h[from + k] >>> shift;
+            out[2 * k] = base + (i << slotShift);
+            out[2 * k + 1] = base + (((i + 1) & mask) << slotShift);
+        }
+        Prefetch.lines(out, 2 * n);
     }
 
     private void zero(long off) {
