@@ -321,7 +321,8 @@ final class SlotTable implements AutoCloseable {
 
     /**
      * Loads the home slot of the key with hash {@code h} (its cache line) without
-     * changing anything: Java has no prefetch instruction, so a load whose value is used
+     * changing anything, where {@link #prefetch} is not available: Java has no prefetch
+     * instruction of its own, so a load whose value is used
      * later stands in for one. Kept to a handful of instructions so that a loop of them
      * fits many misses in the processor's reorder window at once.
      *
