@@ -81,6 +81,8 @@ public final class Center implements AutoCloseable {
      *                   after everything that uses it, from the moment it runs
      */
     public static Center start(CenterConfig cfg, String adminToken, Consumer<String> progress, boolean closedOnExit) {
+        // before the store starts: a port in use is the commonest start-up error, and cheap to find
+        CenterHttpServer.checkCanListen(cfg.get("server.host"), cfg.port());
         EmbeddedPostgresServer embedded = null;
         Database db = null;
         try {

@@ -49,6 +49,7 @@ public final class CenterHttpServer implements AutoCloseable {
                                          AccessPolicy policy, ObjectStore store, Ingestor ingestor,
                                          EventBus<StoredObject> bus, byte[] pageKey, TaxiiApi.TaxiiSettings taxii,
                                          PrometheusMeterRegistry metrics, Database db) {
+        checkCanListen(host, port);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -133,7 +134,29 @@ public final class CenterHttpServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
+        if (!server.isRunning() || server.port() < 0) { // Helidon logs why and returns a stopped server
+            server.stop();
+            throw new IllegalStateException("the HTTP server did not start on " + host + ":" + port + " (the log above says why)");
+        }
         return new CenterHttpServer(server, stream);
+    }
+
+    /**
+     * Whether {@code host:port} can be listened on, checked before Helidon tries (which, for a port in
+     * use, logs a stack trace and returns a stopped server): a clear error naming the address and what
+     * to do. A port taken between this check and the server's start is still caught after it.
+     */
+    public static void checkCanListen(String host, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.net.BindException e) {
+            throw new org.renkei.InputException("server.port", "cannot listen on " + host + ":" + port + ": " + e.getMessage()
+                    + " (another program, or another renkei, has it: stop it or choose another port with --port)");
+        } catch (IOException | RuntimeException e) {
+            throw new org.renkei.InputException("server.host", "cannot listen on " + host + ":" + port + ": " + e.getMessage()
+                    + " (give --host an address of this machine, e.g. 127.0.0.1 or 0.0.0.0)");
+        }
     }
 
     private static byte[] resource(String name) {
