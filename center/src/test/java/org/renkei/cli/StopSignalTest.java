@@ -55,6 +55,7 @@ class StopSignalTest {
         }
         String output = String.join("\n", lines);
         assertThat(output).contains("renkei: stopping...");
+        assertThat(output).as("Helidon's logging set-up is ours (HelidonLogging)").doesNotContain("no Helidon logging implementation");
         // A start in progress finishes its step (its progress and INFO lines may follow), then stops.
         List<String> after = lines.subList(lines.indexOf("renkei: stopping...") + 1, lines.size());
         assertThat(after).as("what the demo printed after the stop signal")
