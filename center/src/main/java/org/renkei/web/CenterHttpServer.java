@@ -85,7 +85,7 @@ public final class CenterHttpServer implements AutoCloseable {
                 })
                 .register("/api/v1", new MembersApi(members, tokens, auth))
                 .register("/api/v1", new ObjectsApi(auth, policy, store, ingestor, taxii.maxContentLength()))
-                .register("/api/v1", new ObservationsApi(auth, new ObservationStore(db.jdbi())))
+                .register("/api/v1", new ObservationsApi(auth, new ObservationStore(db.jdbi()), metrics))
                 .get("/health", (req, res) -> {
                     boolean up = db.jdbi().withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one()) == 1;
                     res.status(up ? 200 : 503);

@@ -27,10 +27,17 @@ final class ObservationsApi implements HttpService {
 
     private final Authenticator auth;
     private final ObservationStore observations;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
-    ObservationsApi(Authenticator auth, ObservationStore observations) {
+    /**
+     * @param metrics receives, per delivering member (a bounded tag: the sensor id is the sensor's own
+     *        free text), the batches stored and resent, their packets, and the state entries the sensors
+     *        ended early at their bound ({@code state_entries_evicted}: a sensor sized too small)
+     */
+    ObservationsApi(Authenticator auth, ObservationStore observations, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.auth = auth;
         this.observations = observations;
+        this.metrics = metrics;
     }
 
     @Override
@@ -48,6 +55,12 @@ final class ObservationsApi implements HttpService {
             throw new InputException(e.getMessage() + "; see docs/sensor.md for the format");
         }
         boolean fresh = observations.store(p.memberId(), batch, new String(body, StandardCharsets.UTF_8));
+        String member = String.valueOf(p.memberId());
+        metrics.counter("renkei.observation.batches", "member", member, "status", fresh ? "stored" : "duplicate").increment();
+        if (fresh) {
+            metrics.counter("renkei.observation.packets", "member", member).increment(batch.packets());
+            metrics.counter("renkei.observation.state.entries.evicted", "member", member).increment(batch.stateEntriesEvicted());
+        }
         ObjectNode out = Json.object();
         out.put("batch_id", batch.batchId().toString());
         out.put("status", fresh ? "stored" : "duplicate");

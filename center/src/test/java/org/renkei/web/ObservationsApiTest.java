@@ -93,6 +93,29 @@ class ObservationsApiTest {
         assertThat(again.body()).contains("duplicate");
     }
 
+    /** What sensors deliver is on /metrics per member: batches (stored, resent), packets, and the state their bound cost. */
+    @Test
+    void deliveriesAndWhatTheStateBoundCostAreMetricsPerMember() throws Exception {
+        TestCenter.Account operator = center.member("Metrics operator " + UUID.randomUUID(), MemberType.ISP,
+                Sector.INFORMATION_COMMUNICATIONS, List.of());
+        String token = center.token(operator.member(), Role.SENSOR).token();
+        String batch = """
+                {"schema_version":1,"batch_id":"%s","sensor_id":"undersized",
+                 "interval_start":"2026-11-22T00:00:00Z","interval_end":"2026-11-22T00:01:00Z",
+                 "created_at":"2026-11-22T00:01:00Z","packets":1000,"bytes":60000,"packet_classes":{},
+                 "source_count":0,"sources_omitted":0,"sources":[],"ports":[],"scan_events":[],"dos_events":[],
+                 "darknet_size":256,"rules_version":"1","state_entries_evicted":2500}""".formatted(UUID.randomUUID());
+        assertThat(post(token, batch).statusCode()).isEqualTo(201);
+        assertThat(post(token, batch).statusCode()).isEqualTo(200);
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(center.uri("/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String m = "member=\"" + operator.member().id() + "\"";
+        assertThat(metrics).contains("renkei_observation_state_entries_evicted_total{" + m + "} 2500.0",
+                "renkei_observation_packets_total{" + m + "} 1000.0",
+                "renkei_observation_batches_total{" + m + ",status=\"stored\"} 1.0",
+                "renkei_observation_batches_total{" + m + ",status=\"duplicate\"} 1.0");
+    }
+
     @Test
     void aMemberWhoseSensorSentBatchesIsKeptWithItsBatches() {
         TestCenter.Account operator = center.member("Sensor operator " + UUID.randomUUID(), MemberType.ISP,
