@@ -289,7 +289,7 @@ public final class ScanDetector implements AutoCloseable {
     /**
      * The entry key of a packet with a transport header, in three parts: the source's high and low
      * 64 bits (IPv4: the address, unsigned, and 0) and a non-zero tag of family, protocol and
-     * destination port. {@link #observe(long, long, int, int, int, int, PacketClass, int, long, long, long)}
+     * destination port. {@link #observe(long, long, int, long, PacketClass, int, long, long, long)}
      * takes them as they are, for a caller that hands packets over as primitives.
      */
     public static long keySourceHigh(DecodedPacket p) {
@@ -361,17 +361,26 @@ public final class ScanDetector implements AutoCloseable {
      */
     public void observe(DecodedPacket p, PacketClass cls, int fingerprint, long sec, long keyHash, long dstHash) {
         if (!p.hasTransport) return;
-        observe(keySourceHigh(p), keySourceLow(p), keyTag(p), p.wireLength, p.ttl, p.tcpFlags, cls, fingerprint, sec, keyHash, dstHash);
+        observe(keySourceHigh(p), keySourceLow(p), keyTag(p), lengthTtlFlags(p), cls, fingerprint, sec, keyHash, dstHash);
+    }
+
+    /**
+     * A packet's wire length (bits 16-47), TTL (bits 8-15) and TCP flags (bits 0-7) in one word, as
+     * {@link #observe(long, long, int, long, PacketClass, int, long, long, long)} takes them (one argument
+     * instead of three: the hot method's arguments no longer spill).
+     */
+    public static long lengthTtlFlags(DecodedPacket p) {
+        return ((long) p.wireLength << 16) | ((p.ttl & 0xFF) << 8) | (p.tcpFlags & 0xFF);
     }
 
     /**
      * {@link #observe(DecodedPacket, PacketClass, int, long, long, long)} of a packet with a transport
-     * header, given as its key ({@link #keySourceHigh}, {@link #keySourceLow}, {@link #keyTag}), wire
-     * length, TTL and TCP flags: what {@code analyze}'s decode thread hands over, so that the thread
-     * that detects reads a few sequential arrays instead of the decoded packets' objects.
+     * header, given as its key ({@link #keySourceHigh}, {@link #keySourceLow}, {@link #keyTag}) and its
+     * {@link #lengthTtlFlags}: what {@code analyze}'s decode thread hands over, so that the thread that
+     * detects reads a few sequential arrays instead of the decoded packets' objects.
      */
-    public void observe(long a, long b, int tag, int wireLength, int ttl, int tcpFlags, PacketClass cls, int fingerprint, long sec,
-            long keyHash, long dstHash) {
+    public void observe(long a, long b, int tag, long lengthTtlFlags, PacketClass cls, int fingerprint, long sec, long keyHash, long dstHash) {
+        int wireLength = (int) (lengthTtlFlags >>> 16), ttl = (int) (lengthTtlFlags >>> 8) & 0xFF, tcpFlags = (int) lengthTtlFlags & 0xFF;
         long off = table.findOrInsert(keyHash, a, b, tag);
         if (off < 0) {
             // The table is at its bound: make room by evicting the entries seen least recently, then retry.

@@ -225,7 +225,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
         if (live) countInterval(r, c, pkt);
         boolean t = pkt.hasTransport;
         detect(pkt, r.timestampNanos, t ? ScanDetector.keySourceHigh(pkt) : 0, t ? ScanDetector.keySourceLow(pkt) : 0, t ? ScanDetector.keyTag(pkt) : 0,
-                pkt.wireLength, pkt.ttl, pkt.tcpFlags, keyHash, c, fp, dstHash);
+                ScanDetector.lengthTtlFlags(pkt), keyHash, c, fp, dstHash);
         return c;
     }
 
@@ -234,8 +234,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
      * the packet as primitives ({@code tag} 0: no transport header, no scan entry), as {@link DecodeAhead}
      * hands packets over; the decoded packet itself is read only for backscatter.
      */
-    private void detect(DecodedPacket pkt, long ts, long a, long b, int tag, int wireLength, int ttl, int tcpFlags, long keyHash, PacketClass c,
-            int fp, long dstHash) {
+    private void detect(DecodedPacket pkt, long ts, long a, long b, int tag, long lengthTtlFlags, long keyHash, PacketClass c, int fp, long dstHash) {
         last = pkt;
         packets++;
         if (c == PacketClass.UNDECODED) return;
@@ -243,7 +242,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
         // A 64-bit division a packet was measurable: only a packet outside the current second divides.
         if (Long.compareUnsigned(ts - secStartNs, 1_000_000_000L) >= 0) newSecondOf(ts);
         long sec = curSec;
-        if (tag != 0) scans.observe(a, b, tag, wireLength, ttl, tcpFlags, c, fp, sec, keyHash, dstHash);
+        if (tag != 0) scans.observe(a, b, tag, lengthTtlFlags, c, fp, sec, keyHash, dstHash);
         if (c == PacketClass.BACKSCATTER) dos.observeBackscatter(pkt, sec);
         if (sec != lastSec) onNewSecond(sec);
     }
@@ -623,7 +622,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
                         kh[k] = t ? ScanDetector.keySourceHigh(d) : 0;
                         kl[k] = t ? ScanDetector.keySourceLow(d) : 0;
                         tg[k] = t ? ScanDetector.keyTag(d) : 0;
-                        ltf[k] = ((long) d.wireLength << 16) | ((d.ttl & 0xFF) << 8) | (d.tcpFlags & 0xFF);
+                        ltf[k] = ScanDetector.lengthTtlFlags(d);
                         // Classifying, fingerprinting and hashing for the distinct counters read only the
                         // packet (and the immutable rule tables): done here, off the consumer's path.
                         PacketClass c = classifier.classify(d);
@@ -700,10 +699,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
                         } else {
                             for (int i = g; i < end; i++) scans.touch(hs[i]);
                         }
-                        for (int i = g; i < end; i++) {
-                            long x = ltf[i];
-                            detect(ds[i], ts[i], kh[i], kl[i], tg[i], (int) (x >>> 16), (int) (x >>> 8) & 0xFF, (int) x & 0xFF, hs[i], cs[i], fs[i], dsts[i]);
-                        }
+                        for (int i = g; i < end; i++) detect(ds[i], ts[i], kh[i], kl[i], tg[i], ltf[i], hs[i], cs[i], fs[i], dsts[i]);
                     }
                     n += k;
                     done = k < BATCH;
