@@ -93,18 +93,24 @@ class ObservationsApiTest {
         assertThat(again.body()).contains("duplicate");
     }
 
+    /** A batch of {@code packets} 60-byte packets and nothing else, with a fresh batch id, as JSON ending in a newline. */
+    private static String emptyBatch(String sensorId, long packets) {
+        return """
+                {"schema_version":1,"batch_id":"%s","sensor_id":"%s",
+                 "interval_start":"2026-11-22T00:00:00Z","interval_end":"2026-11-22T00:01:00Z",
+                 "created_at":"2026-11-22T00:01:00Z","packets":%d,"bytes":%d,"packet_classes":{},
+                 "source_count":0,"sources_omitted":0,"sources":[],"ports":[],"scan_events":[],"dos_events":[],
+                 "darknet_size":256,"rules_version":"1"}
+                """.formatted(UUID.randomUUID(), sensorId, packets, packets * 60);
+    }
+
     /** What sensors deliver is on /metrics per member: batches (stored, resent), packets, and the state their bound cost. */
     @Test
     void deliveriesAndWhatTheStateBoundCostAreMetricsPerMember() throws Exception {
         TestCenter.Account operator = center.member("Metrics operator " + UUID.randomUUID(), MemberType.ISP,
                 Sector.INFORMATION_COMMUNICATIONS, List.of());
         String token = center.token(operator.member(), Role.SENSOR).token();
-        String batch = """
-                {"schema_version":1,"batch_id":"%s","sensor_id":"undersized",
-                 "interval_start":"2026-11-22T00:00:00Z","interval_end":"2026-11-22T00:01:00Z",
-                 "created_at":"2026-11-22T00:01:00Z","packets":1000,"bytes":60000,"packet_classes":{},
-                 "source_count":0,"sources_omitted":0,"sources":[],"ports":[],"scan_events":[],"dos_events":[],
-                 "darknet_size":256,"rules_version":"1","state_entries_evicted":2500}""".formatted(UUID.randomUUID());
+        String batch = emptyBatch("undersized", 1000).replace("}\n", ",\"state_entries_evicted\":2500}\n");
         assertThat(post(token, batch).statusCode()).isEqualTo(201);
         assertThat(post(token, batch).statusCode()).isEqualTo(200);
         String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(center.uri("/metrics")).build(),
@@ -121,12 +127,7 @@ class ObservationsApiTest {
         TestCenter.Account operator = center.member("Sensor operator " + UUID.randomUUID(), MemberType.ISP,
                 Sector.INFORMATION_COMMUNICATIONS, List.of());
         String token = center.token(operator.member(), Role.SENSOR).token();
-        String batch = """
-                {"schema_version":1,"batch_id":"%s","sensor_id":"kept",
-                 "interval_start":"2026-11-22T00:00:00Z","interval_end":"2026-11-22T00:01:00Z",
-                 "created_at":"2026-11-22T00:01:00Z","packets":10,"bytes":600,"packet_classes":{},
-                 "source_count":0,"sources_omitted":0,"sources":[],"ports":[],"scan_events":[],"dos_events":[],
-                 "darknet_size":256,"rules_version":"1"}""".formatted(UUID.randomUUID());
+        String batch = emptyBatch("kept", 10);
         assertThat(post(token, batch).statusCode()).isEqualTo(201);
 
         var removal = center.delete("/api/v1/members/" + operator.id(), TestCenter.ADMIN_TOKEN);
