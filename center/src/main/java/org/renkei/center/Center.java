@@ -125,6 +125,7 @@ public final class Center implements AutoCloseable {
 
     /** Starts a center on a database that is already open (tests; the caller owns the database). */
     public static Center start(CenterConfig cfg, Database db, String adminToken) {
+        CenterHttpServer.checkCanListen(cfg.get("server.host"), cfg.port());
         return assemble(cfg, null, db, adminToken, line -> { }, false);
     }
 

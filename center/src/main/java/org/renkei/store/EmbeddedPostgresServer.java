@@ -201,13 +201,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     private void stopOnExit() {
-        Duration grace = ownerGrace;
-        if (!grace.isZero()) {
-            try {
-                down.await(grace.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            down.await(ownerGrace.toNanos(), TimeUnit.NANOSECONDS); // at once without an owner (grace zero)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         stop();
     }

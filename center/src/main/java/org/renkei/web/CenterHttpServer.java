@@ -49,7 +49,6 @@ public final class CenterHttpServer implements AutoCloseable {
                                          AccessPolicy policy, ObjectStore store, Ingestor ingestor,
                                          EventBus<StoredObject> bus, byte[] pageKey, TaxiiApi.TaxiiSettings taxii,
                                          PrometheusMeterRegistry metrics, Database db) {
-        checkCanListen(host, port);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -142,9 +141,10 @@ public final class CenterHttpServer implements AutoCloseable {
     }
 
     /**
-     * Whether {@code host:port} can be listened on, checked before Helidon tries (which, for a port in
-     * use, logs a stack trace and returns a stopped server): a clear error naming the address and what
-     * to do. A port taken between this check and the server's start is still caught after it.
+     * Whether {@code host:port} can be listened on, checked by {@code Center.start} before anything
+     * starts (Helidon, for a port in use, logs a stack trace and returns a stopped server): a clear
+     * error naming the address and what to do. A port taken between this check and the server's
+     * start is still caught after it, in {@link #start}.
      */
     public static void checkCanListen(String host, int port) {
         try (java.net.ServerSocket probe = new java.net.ServerSocket()) {

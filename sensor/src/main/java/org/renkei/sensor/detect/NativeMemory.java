@@ -18,8 +18,11 @@ import org.renkei.sensor.pcap.RawMemory;
  */
 final class NativeMemory {
     private static final long HUGE_PAGE = 2L << 20;
-    private static final int PROT_READ_WRITE = 3, MAP_PRIVATE_ANONYMOUS = 0x22, MADV_HUGEPAGE = 14, MADV_POPULATE_WRITE = 23;
-    private static final MethodHandle MMAP, MUNMAP, MADVISE;
+    static final int PROT_READ_WRITE = 3, MAP_PRIVATE_ANONYMOUS = 0x22;
+    private static final int MADV_HUGEPAGE = 14, MADV_POPULATE_WRITE = 23;
+    /** {@code mmap(2)} (also for {@link Prefetch}'s page), {@code munmap(2)}, {@code madvise(2)}; null off Linux. */
+    static final MethodHandle MMAP;
+    private static final MethodHandle MUNMAP, MADVISE;
 
     static {
         MethodHandle mmap = null, munmap = null, madvise = null;

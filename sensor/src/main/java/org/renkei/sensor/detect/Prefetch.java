@@ -49,7 +49,7 @@ final class Prefetch {
         0x75, (byte) 0xf1,                          // jnz -15 (loop)
         (byte) 0xc3                                 // ret
     };
-    private static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4, MAP_PRIVATE_ANONYMOUS = 0x22, PAGE = 4096;
+    private static final int PROT_READ = 1, PROT_EXEC = 4, PAGE = 4096;
 
     private static final MethodHandle PREFETCH = load();
     /** Whether {@link #lines} prefetches; a constant, so the JIT keeps one of the callers' two paths. */
@@ -64,13 +64,12 @@ final class Prefetch {
             String arch = System.getProperty("os.arch", "");
             if (!arch.equals("amd64") && !arch.equals("x86_64")) return null;
             if ("false".equals(System.getProperty("renkei.sensor.prefetch"))) return null;
+            if (NativeMemory.MMAP == null) return null;
             Linker linker = Linker.nativeLinker();
-            var lookup = linker.defaultLookup();
-            MethodHandle mmap = linker.downcallHandle(lookup.find("mmap").orElseThrow(), FunctionDescriptor.of(ValueLayout.ADDRESS,
-                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-            MethodHandle mprotect = linker.downcallHandle(lookup.find("mprotect").orElseThrow(),
+            MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-            MemorySegment page = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, (long) PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
+            MemorySegment page = (MemorySegment) NativeMemory.MMAP.invokeExact(MemorySegment.NULL, (long) PAGE, NativeMemory.PROT_READ_WRITE,
+                    NativeMemory.MAP_PRIVATE_ANONYMOUS, -1, 0L);
             if (page.address() == -1L || page.address() == 0) return null;
             page = page.reinterpret(PAGE); // kept for the life of the process
             MemorySegment.copy(MemorySegment.ofArray(X86_64), 0, page, 0, X86_64.length);

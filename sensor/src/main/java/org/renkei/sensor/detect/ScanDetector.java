@@ -688,8 +688,8 @@ public final class ScanDetector implements AutoCloseable {
         long initial = expectedSources >= 0 ? (long) (Math.min(active, expectedSources + expectedSources / 16 + 16) / 0.7) + 16
                 : Math.min((long) (active / 0.7) + 16, 1L << 17);
         try (SlotTable counts = new SlotTable(Math.max(16, active), 32, initial)) {
-            // Entries are grouped by source in batches: their sources' slots in the counting table are
-            // touched first so that those cache misses overlap (as in the packet loop), then counted.
+            // Entries are grouped by source in batches whose counting slots are loaded together, so that
+            // those cache misses overlap (as in the packet loop): see Grouping.
             Grouping grouping = new Grouping(counts, null);
             for (long i = 0; i < cap; i++) {
                 if (!table.used(i)) continue;
@@ -908,7 +908,7 @@ public final class ScanDetector implements AutoCloseable {
          * any order: sums, minima, maxima, unions and the busiest ports).
          */
         void countForeign(FinishWalk other) {
-            sink += countInto(counts, other.foreignOff, other.foreignHash, 0, other.foreign, next, true);
+            sink += countInto(counts, other.foreignOff, other.foreignHash, other.foreign, next, true);
         }
 
         /** Sink for the touch loads. */
@@ -955,7 +955,7 @@ public final class ScanDetector implements AutoCloseable {
         private void flush() {
             if (ahead) counts.prefetch(hashes[cur], 0, k);
             int before = cur ^ 1;
-            if (pending > 0) sink += countInto(counts, offs[before], hashes[before], 0, pending, next, !ahead);
+            if (pending > 0) sink += countInto(counts, offs[before], hashes[before], pending, next, !ahead);
             pending = k;
             cur = before;
             k = 0;
@@ -963,15 +963,15 @@ public final class ScanDetector implements AutoCloseable {
     }
 
     /**
-     * Adds the interval packets of the entries at {@code offs[from .. to)} to their sources' counts (and
+     * Adds the interval packets of the first {@code n} entries at {@code offs} to their sources' counts (and
      * with {@code next}, chains each entry to its source's: see {@link #collectActivityAndFinish}),
      * touching their counting slots first if {@code touch}; returns the sum of the touch loads.
      */
-    private int countInto(SlotTable counts, long[] offs, long[] hashes, int from, int to, MemorySegment next, boolean touch) {
+    private int countInto(SlotTable counts, long[] offs, long[] hashes, int n, MemorySegment next, boolean touch) {
         var m = table.mem;
         int touchedHere = 0;
-        if (touch) for (int j = from; j < to; j++) touchedHere += counts.touch(hashes[j]);
-        for (int j = from; j < to; j++) {
+        if (touch) for (int j = 0; j < n; j++) touchedHere += counts.touch(hashes[j]);
+        for (int j = 0; j < n; j++) {
             long off = offs[j];
             long co = counts.findOrInsert(hashes[j], m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
             if (co < 0) continue; // cannot happen: sized for every active entry
