@@ -604,49 +604,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
                         if (cancelled) return;
                     }
                     int b = (int) (seq % BATCHES);
-                    PacketRecord[] rs = records[b];
-                    DecodedPacket[] ds = decoded[b];
-                    long[] hs = hashes[b];
-                    PacketClass[] cs = classes[b];
-                    int[] fs = fingerprints[b];
-                    long[] srcs = srcHashes[b], dsts = dstHashes[b];
-                    long[] ts = times[b], kh = keyHigh[b], kl = keyLow[b], ltf = lengthTtlFlags[b];
-                    int[] tg = tags[b];
-                    k = 0;
-                    while (k < BATCH && reader.next(rs[k])) {
-                        DecodedPacket d = ds[k];
-                        PacketDecoder.decode(rs[k], d);
-                        hs[k] = scans.keyHash(d);
-                        ts[k] = rs[k].timestampNanos;
-                        boolean t = d.hasTransport;
-                        kh[k] = t ? ScanDetector.keySourceHigh(d) : 0;
-                        kl[k] = t ? ScanDetector.keySourceLow(d) : 0;
-                        tg[k] = t ? ScanDetector.keyTag(d) : 0;
-                        ltf[k] = ScanDetector.lengthTtlFlags(d);
-                        // Classifying, fingerprinting and hashing for the distinct counters read only the
-                        // packet (and the immutable rule tables): done here, off the consumer's path.
-                        PacketClass c = classifier.classify(d);
-                        cs[k] = c;
-                        if (c == PacketClass.UNDECODED) {
-                            fs[k] = -1;
-                        } else {
-                            fs[k] = classifier.fingerprint(d, c);
-                            if (d.ipVersion == 4) {
-                                srcs[k] = DistinctCounter.hashInt(d.src4);
-                                dsts[k] = DistinctCounter.hashInt(d.dst4);
-                            } else {
-                                srcs[k] = DistinctCounter.hash128(d.src6Hi, d.src6Lo);
-                                dsts[k] = DistinctCounter.hash128(d.dst6Hi, d.dst6Lo);
-                            }
-                        }
-                        k++;
-                    }
-                    // The decoder used to load the batch's slots here too (ScanDetector.warm) so that the consumer
-                    // found them in a shared cache: that cut the consumer's CPU time, but the misses moved to this
-                    // thread and the process as a whole did more (round 6: whole runs at load ~2.5, 10.6 -> 8.7 s of
-                    // CPU, 6.6 -> 5.5 s wall without it); on two cores the total is what the wall time pays.
-                    // A whole batch, once read: what the consumer will process, no more.
-                    for (int i = 0; i < k; i++) count(rs[i], ds[i], cs[i], fs[i], srcs[i]);
+                    k = fill(b);
                     counts[b] = k;
                     publish(++seq);
                 }
@@ -655,6 +613,57 @@ public final class CaptureAnalyzer implements AutoCloseable {
                 counts[(int) (seq % BATCHES)] = 0;
                 publish(++seq);
             }
+        }
+
+        /**
+         * Reads, decodes, classifies and counts up to {@link #BATCH} packets into batch {@code b}; returns how
+         * many. Called once a batch, for the same reason as {@link #consume}.
+         */
+        private int fill(int b) throws java.io.IOException {
+            PacketRecord[] rs = records[b];
+            DecodedPacket[] ds = decoded[b];
+            long[] hs = hashes[b];
+            PacketClass[] cs = classes[b];
+            int[] fs = fingerprints[b];
+            long[] srcs = srcHashes[b], dsts = dstHashes[b];
+            long[] ts = times[b], kh = keyHigh[b], kl = keyLow[b], ltf = lengthTtlFlags[b];
+            int[] tg = tags[b];
+            int k = 0;
+            while (k < BATCH && reader.next(rs[k])) {
+                DecodedPacket d = ds[k];
+                PacketDecoder.decode(rs[k], d);
+                hs[k] = scans.keyHash(d);
+                ts[k] = rs[k].timestampNanos;
+                boolean t = d.hasTransport;
+                kh[k] = t ? ScanDetector.keySourceHigh(d) : 0;
+                kl[k] = t ? ScanDetector.keySourceLow(d) : 0;
+                tg[k] = t ? ScanDetector.keyTag(d) : 0;
+                ltf[k] = ScanDetector.lengthTtlFlags(d);
+                // Classifying, fingerprinting and hashing for the distinct counters read only the
+                // packet (and the immutable rule tables): done here, off the consumer's path.
+                PacketClass c = classifier.classify(d);
+                cs[k] = c;
+                if (c == PacketClass.UNDECODED) {
+                    fs[k] = -1;
+                } else {
+                    fs[k] = classifier.fingerprint(d, c);
+                    if (d.ipVersion == 4) {
+                        srcs[k] = DistinctCounter.hashInt(d.src4);
+                        dsts[k] = DistinctCounter.hashInt(d.dst4);
+                    } else {
+                        srcs[k] = DistinctCounter.hash128(d.src6Hi, d.src6Lo);
+                        dsts[k] = DistinctCounter.hash128(d.dst6Hi, d.dst6Lo);
+                    }
+                }
+                k++;
+            }
+            // The decoder used to load the batch's slots here too (ScanDetector.warm) so that the consumer
+            // found them in a shared cache: that cut the consumer's CPU time, but the misses moved to this
+            // thread and the process as a whole did more (round 6: whole runs at load ~2.5, 10.6 -> 8.7 s of
+            // CPU, 6.6 -> 5.5 s wall without it); on two cores the total is what the wall time pays.
+            // A whole batch, once read: what the consumer will process, no more.
+            for (int i = 0; i < k; i++) count(rs[i], ds[i], cs[i], fs[i], srcs[i]);
+            return k;
         }
 
         private void publish(long seq) {
@@ -673,34 +682,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
                     awaitBatch(seq);
                     int b = (int) (seq % BATCHES);
                     int k = counts[b];
-                    PacketRecord[] rs = records[b];
-                    DecodedPacket[] ds = decoded[b];
-                    long[] hs = hashes[b];
-                    PacketClass[] cs = classes[b];
-                    int[] fs = fingerprints[b];
-                    long[] dsts = dstHashes[b];
-                    long[] ts = times[b], kh = keyHigh[b], kl = keyLow[b], ltf = lengthTtlFlags[b];
-                    int[] tg = tags[b];
-                    int step = ahead ? GROUP : TOUCH_GROUP;
-                    if (ahead && !firstPrefetched) scans.prefetch(hs, 0, Math.min(k, GROUP));
-                    firstPrefetched = false;
-                    for (int g = 0; g < k; g += step) {
-                        int end = Math.min(k, g + step);
-                        // As in readGrouped: the next group's slots start loading now (at the end of a batch, the
-                        // next batch's first group, if it is ready), or this group's are touched.
-                        if (ahead) {
-                            if (end < k) {
-                                scans.prefetch(hs, end, Math.min(k, end + GROUP));
-                            } else if (k == BATCH && produced.get() > seq + 1) {
-                                int nb = (int) ((seq + 1) % BATCHES);
-                                scans.prefetch(hashes[nb], 0, Math.min(counts[nb], GROUP));
-                                firstPrefetched = true;
-                            }
-                        } else {
-                            for (int i = g; i < end; i++) scans.touch(hs[i]);
-                        }
-                        for (int i = g; i < end; i++) detect(ds[i], ts[i], kh[i], kl[i], tg[i], ltf[i], hs[i], cs[i], fs[i], dsts[i]);
-                    }
+                    firstPrefetched = consume(seq, b, k, ahead, firstPrefetched);
                     n += k;
                     done = k < BATCH;
                     consumed.set(seq + 1);
@@ -725,6 +707,42 @@ public final class CaptureAnalyzer implements AutoCloseable {
             if (f instanceof RuntimeException e) throw e;
             if (f instanceof Error e) throw e;
             if (f != null) throw new IllegalStateException(f);
+        }
+
+        /**
+         * Detects one batch; returns whether the next batch's first group was prefetched. A method of its
+         * own, called once a batch, so that the JIT compiles it as a method (one C2 compile, early) rather
+         * than the loop in {@link #run} by on-stack replacement.
+         */
+        private boolean consume(long seq, int b, int k, boolean ahead, boolean firstPrefetched) {
+            DecodedPacket[] ds = decoded[b];
+            long[] hs = hashes[b];
+            PacketClass[] cs = classes[b];
+            int[] fs = fingerprints[b];
+            long[] dsts = dstHashes[b];
+            long[] ts = times[b], kh = keyHigh[b], kl = keyLow[b], ltf = lengthTtlFlags[b];
+            int[] tg = tags[b];
+            int step = ahead ? GROUP : TOUCH_GROUP;
+            if (ahead && !firstPrefetched) scans.prefetch(hs, 0, Math.min(k, GROUP));
+            boolean nextPrefetched = false;
+            for (int g = 0; g < k; g += step) {
+                int end = Math.min(k, g + step);
+                // As in readGrouped: the next group's slots start loading now (at the end of a batch, the
+                // next batch's first group, if it is ready), or this group's are touched.
+                if (ahead) {
+                    if (end < k) {
+                        scans.prefetch(hs, end, Math.min(k, end + GROUP));
+                    } else if (k == BATCH && produced.get() > seq + 1) {
+                        int nb = (int) ((seq + 1) % BATCHES);
+                        scans.prefetch(hashes[nb], 0, Math.min(counts[nb], GROUP));
+                        nextPrefetched = true;
+                    }
+                } else {
+                    for (int i = g; i < end; i++) scans.touch(hs[i]);
+                }
+                for (int i = g; i < end; i++) detect(ds[i], ts[i], kh[i], kl[i], tg[i], ltf[i], hs[i], cs[i], fs[i], dsts[i]);
+            }
+            return nextPrefetched;
         }
 
         private void awaitBatch(long seq) {
