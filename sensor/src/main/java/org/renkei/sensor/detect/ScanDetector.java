@@ -660,213 +660,147 @@ public final class ScanDetector implements AutoCloseable {
             S_PORTS = 132, S_PORT_PACKETS = 168, MAX_PORTS = 16;
 
     /**
-     * Groups the interval counters by source, resets them, and materialises records only
-     * for the {@code limit} busiest sources. Two passes over the table, so that only the
-     * chosen sources need a full 256-byte aggregate: first packets per source in a compact
-     * table (32 bytes a source, no object per key), then the details of the chosen ones.
-     * (One 256-byte aggregate per source cost a GB and most of {@code analyze}'s time on a
-     * capture of two million sources.)
+     * Groups the interval counters by source, resets them, and materialises records only for the
+     * {@code limit} busiest sources (ties: the source whose text sorts first). The entries are
+     * grouped by radix partitioning ({@link SourcePartitions}: no object and no 256-byte aggregate per
+     * source; one such aggregate per source once cost a GB and most of {@code analyze}'s time on a
+     * capture of two million sources), and only the chosen sources are detailed.
      */
     public ActivitySummary collectActivity(int limit) {
-        return collectActivity(limit, -1L);
+        return summarize(limit, false);
     }
 
     /**
-     * {@link #collectActivity(int)} with an estimate of the distinct sources (e.g. from a
-     * HyperLogLog; -1 if unknown), so that the grouping table starts at its final size instead
-     * of doubling its way there (each doubling rehashes every source grouped so far).
+     * End of input with the last activity: {@link #collectActivity(int)} and then {@link #finish()} in
+     * one walk of the table instead of three. Events, records and the table afterwards are the same.
      */
-    public ActivitySummary collectActivity(int limit, long expectedSources) {
-        var m = table.mem;
-        long cap = table.capacity();
-        long totalPackets = 0, totalBytes = 0;
-        long active = activeEntries;
-        activeEntries = 0;
-        // Bounded by the active entries. Without an estimate of the sources it starts small and
-        // grows: a source often has several entries (one per port), and a table pre-sized for every
-        // entry was half a GB of page faults.
-        long initial = expectedSources >= 0 ? (long) (Math.min(active, expectedSources + expectedSources / 16 + 16) / 0.7) + 16
-                : Math.min((long) (active / 0.7) + 16, 1L << 17);
-        try (SlotTable counts = new SlotTable(Math.max(16, active), 32, initial)) {
-            // Entries are grouped by source in batches whose counting slots are loaded together, so that
-            // those cache misses overlap (as in the packet loop): see Grouping.
-            Grouping grouping = new Grouping(counts, null);
-            for (long i = 0; i < cap; i++) {
-                if (!table.used(i)) continue;
-                long off = table.slotOffset(i);
-                int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
-                if (ivPackets == 0) continue;
-                totalPackets += ivPackets;
-                totalBytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
-                grouping.add(off, SlotTable.hash(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24));
-            }
-            grouping.finish();
-            touched += grouping.sink;
-            long n = counts.size();
-            long[] chosen = busiest(counts, (int) Math.min(limit, n));
-            try (SlotTable sources = new SlotTable(Math.max(16, chosen.length), 256, (long) (chosen.length / 0.7) + 16)) {
-                var cm = counts.mem;
-                for (long ci : chosen) {
-                    long co = counts.slotOffset(ci);
-                    long so = sources.findOrInsert(cm.get(SlotTable.LONG, co), cm.get(SlotTable.LONG, co + 8), cm.get(SlotTable.INT, co + 16));
-                    sources.mem.set(SlotTable.INT, so + S_FIRST, -1); // unsigned maximum: the first entry's start replaces it
-                    sources.mem.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
-                }
-                for (long i = 0; i < cap; i++) {
-                    if (!table.used(i)) continue;
-                    long off = table.slotOffset(i);
-                    int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
-                    if (ivPackets != 0) {
-                        if (n > 0 && chosen.length > 0) {
-                            long so = sources.find(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
-                            if (so >= 0) addToSource(sources.mem, so, off, ivPackets);
-                        }
-                        m.set(SlotTable.INT, off + O_IV_PACKETS, 0);
-                        m.set(SlotTable.INT, off + O_IV_BYTES, 0);
-                    }
-                }
-                List<SourceActivity> top = new ArrayList<>(chosen.length);
-                for (long i = 0; i < sources.capacity(); i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
-                top.sort(BY_PACKETS.thenComparing(SourceActivity::source));
-                return new ActivitySummary(n, totalPackets, totalBytes, top);
-            }
-        }
+    public ActivitySummary collectActivityAndFinish(int limit) {
+        return summarize(limit, true);
     }
 
     /**
-     * End of input with the last activity: {@link #collectActivity(int, long)} and then
-     * {@link #finish()} in two walks of the table instead of three (the second walk of the
-     * collection also ends every entry). Events, records and the table afterwards are the same.
+     * {@link #collectActivity(int)}, and with {@code finish} {@link #finish()} too: one walk appends each
+     * active entry to its source's partition (and finds the ENDED events), the partitions are counted
+     * one by one in a table that stays in cache, and the busiest sources' entries are found again in
+     * their partitions for the details; without {@code finish} a second walk then resets the interval
+     * counters (the details read them).
      */
-    public ActivitySummary collectActivityAndFinish(int limit, long expectedSources) {
+    private ActivitySummary summarize(int limit, boolean finish) {
         long cap = table.capacity();
         long active = activeEntries;
         activeEntries = 0;
-        long initial = expectedSources >= 0 ? (long) (Math.min(active, expectedSources + expectedSources / 16 + 16) / 0.7) + 16
-                : Math.min((long) (active / 0.7) + 16, 1L << 17);
-        // One walk instead of two: each source's entries are chained (next[slot] = the source's next
-        // entry, slot index + 1; the counting slot holds the first), so the chosen sources' details
-        // come from following their chains. Walking backwards leaves each chain in table order (a
-        // source's aggregate does not depend on the order anyway); the ENDED events, found backwards,
-        // are reversed into table order.
-        // Off the heap, mapped and zeroed lazily by the kernel as the walks reach it (a 64 MiB int[] on
-        // the heap for a 1 GiB table cost ~0.11 s to allocate before the walks could start).
-        Arena chainArena = Arena.ofShared();
-        MemorySegment next = NativeMemory.allocate(chainArena, (active == 0 ? 1 : cap) * 4);
-        // A large table is walked by two threads, one half of it each: a source's entries all have
-        // their homes in one half (SlotTable.hash), so each thread groups its half's sources into its
-        // own counting table and builds their chains alone, and finds the ENDED events of its half. An
-        // entry that a probe run carried over the middle (or around the end) is handed to the other
-        // thread's table afterwards. The walk reads the table and groups millions of entries at
-        // random, and the other core is idle by then (end of input): measured ~0.9 s on one thread for
-        // 7.3 M entries in 1 GiB; ~0.7 s on two threads when each read the whole table (round 8).
-        boolean split = cap >= PARALLEL_WALK_SLOTS && active > 0 && Runtime.getRuntime().availableProcessors() >= 2;
-        FinishWalk[] walks = split ? new FinishWalk[] {new FinishWalk(0, cap / 2, 0, initial / 2 + 16, active, next),
-                new FinishWalk(cap / 2, cap, 1, initial / 2 + 16, active, next)}
-                : new FinishWalk[] {new FinishWalk(0, cap, -1, initial, active, next)};
+        // At the end of input a large table is walked by two threads, one half each, and its partitions
+        // counted by two threads, half of them each: the other core is idle by then, and the walk reads
+        // 1 GiB at the default bound. (Mid-input, the pipeline's threads have the cores.)
+        boolean split = finish && cap >= PARALLEL_WALK_SLOTS && active > 0 && Runtime.getRuntime().availableProcessors() >= 2;
+        long bound = active == 0 ? 0 : table.size();
+        Walk[] walks = split ? new Walk[] {new Walk(0, cap / 2, bound, true), new Walk(cap / 2, cap, bound, true)}
+                : new Walk[] {new Walk(0, cap, bound, finish)};
+        SourcePartitions[] parts = new SourcePartitions[walks.length];
+        for (int t = 0; t < walks.length; t++) parts[t] = walks[t].parts;
         try {
-            if (split) {
-                Throwable[] failure = new Throwable[1];
-                Thread helper = Thread.ofPlatform().name("renkei-report").start(() -> {
-                    try {
-                        walks[1].run();
-                    } catch (Throwable e) {
-                        failure[0] = e;
-                    }
-                });
-                walks[0].run();
-                boolean interrupted = false;
-                while (true) {
-                    try {
-                        helper.join();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) Thread.currentThread().interrupt();
-                if (failure[0] instanceof RuntimeException e) throw e;
-                if (failure[0] instanceof Error e) throw e;
-                for (int t = 0; t < 2; t++) walks[1 - t].countForeign(walks[t]);
-            } else {
-                walks[0].run();
-            }
-            for (FinishWalk w : walks) {
-                java.util.Collections.reverse(w.ended);
-                events.addAll(w.ended);
-            }
+            inParallel(walks.length, t -> walks[t].run());
+            SourcePartitions.Counted[] counted = new SourcePartitions.Counted[walks.length];
+            int k = Math.max(0, limit);
+            inParallel(walks.length, t -> counted[t] = SourcePartitions.count(parts, t * SourcePartitions.PARTITIONS / walks.length,
+                    (t + 1) * SourcePartitions.PARTITIONS / walks.length, k));
             long n = 0, totalPackets = 0, totalBytes = 0;
-            for (FinishWalk w : walks) {
-                n += w.counts.size();
-                totalPackets += w.packets;
-                totalBytes += w.bytes;
-            }
-            // The busiest of each half, then the busiest of those: the same sources as one table would give.
-            int k = (int) Math.min(limit, n);
-            List<long[]> candidates = new ArrayList<>();
+            List<SourcePartitions.Source> candidates = new ArrayList<>();
             for (int t = 0; t < walks.length; t++) {
-                SlotTable c = walks[t].counts;
-                for (long ci : busiest(c, (int) Math.min(k, c.size()))) candidates.add(new long[] {t, ci, c.mem.get(SlotTable.LONG, c.slotOffset(ci) + C_PACKETS)});
+                events.addAll(walks[t].ended);
+                n += counted[t].sources();
+                totalPackets += walks[t].packets;
+                totalBytes += walks[t].bytes;
+                candidates.addAll(counted[t].busiest());
             }
-            if (walks.length > 1) {
-                candidates.sort((x, y) -> x[2] != y[2] ? Long.compare(y[2], x[2])
-                        : sourceText(walks[(int) x[0]].counts, x[1]).compareTo(sourceText(walks[(int) y[0]].counts, y[1])));
-            }
-            List<long[]> chosen = candidates.subList(0, Math.min(k, candidates.size()));
-            var m = table.mem;
+            candidates.sort(SourcePartitions.BUSIEST_FIRST);
+            List<SourcePartitions.Source> chosen = candidates.subList(0, Math.min(k, candidates.size()));
             List<SourceActivity> top = new ArrayList<>(chosen.size());
             try (SlotTable sources = new SlotTable(Math.max(16, chosen.size()), 256, (long) (chosen.size() / 0.7) + 16)) {
-                for (long[] c : chosen) {
-                    SlotTable counts = walks[(int) c[0]].counts;
-                    var cm = counts.mem;
-                    long co = counts.slotOffset(c[1]);
-                    long so = sources.findOrInsert(cm.get(SlotTable.LONG, co), cm.get(SlotTable.LONG, co + 8), cm.get(SlotTable.INT, co + 16));
+                var m = table.mem;
+                for (SourcePartitions.Source c : chosen) {
+                    long so = sources.findOrInsert(c.a(), c.b(), c.family());
                     sources.mem.set(SlotTable.INT, so + S_FIRST, -1); // unsigned maximum: the first entry's start replaces it
                     sources.mem.set(SlotTable.BYTE, so + S_TTL_MIN, (byte) 0xFF);
-                    for (int e = cm.get(SlotTable.INT, co + C_HEAD); e != 0; e = next.get(SlotTable.INT, (e - 1) * 4L)) {
-                        long off = table.slotOffset(e - 1);
+                    for (long slot : SourcePartitions.slotsOf(parts, c.family(), c.a(), c.b())) {
+                        long off = table.slotOffset(slot);
                         addToSource(sources.mem, so, off, m.get(SlotTable.INT, off + O_IV_PACKETS));
                     }
                 }
                 for (long i = 0; i < sources.capacity(); i++) if (sources.used(i)) top.add(sourceRecord(sources, i));
             }
-            clearAll();
+            if (finish) clearAll();
+            else resetInterval();
             top.sort(BY_PACKETS.thenComparing(SourceActivity::source));
             return new ActivitySummary(n, totalPackets, totalBytes, top);
         } finally {
-            for (FinishWalk w : walks) w.counts.close();
-            chainArena.close();
+            for (SourcePartitions part : parts) part.close();
         }
+    }
+
+    /** Runs {@code task} for 0 .. n-1 (n = 1 or 2), the second on a helper thread, and waits for both; rethrows a failure. */
+    private static void inParallel(int n, java.util.function.IntConsumer task) {
+        if (n == 1) {
+            task.accept(0);
+            return;
+        }
+        Throwable[] failure = new Throwable[1];
+        Thread helper = Thread.ofPlatform().name("renkei-report").start(() -> {
+            try {
+                task.accept(1);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        try {
+            task.accept(0);
+        } finally {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    helper.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof RuntimeException e) throw e;
+        if (failure[0] instanceof Error e) throw e;
+        if (failure[0] != null) throw new IllegalStateException(failure[0]);
     }
 
     /** Tables of at least this many slots (64 MiB) are walked by two threads at the end of input. */
     static final long PARALLEL_WALK_SLOTS = 1L << 20;
 
+    /** Sets every entry's interval packets and bytes to zero (after {@link #collectActivity}). */
+    private void resetInterval() {
+        var m = table.mem;
+        for (long i = 0, cap = table.capacity(); i < cap; i++) {
+            if (!table.used(i)) continue;
+            long off = table.slotOffset(i);
+            m.set(SlotTable.LONG, off + O_IV, 0L);
+        }
+    }
+
     /**
-     * One thread's share of {@link #collectActivityAndFinish}: walks the slots {@code [from, to)}
-     * backwards, collects their ENDED events, and counts the interval packets of their entries into
-     * its own counting table, chaining them in {@code next}; an entry of the other half's sources
-     * ({@code half} 0 or 1; -1: no halves, count all) is kept aside for {@link #countForeign}. Reads
-     * the scan table and the pool only; writes only its own state and its entries' elements of
-     * {@code next}.
+     * One thread's share of {@link #summarize}: walks the slots {@code [from, to)}, collects their ENDED
+     * events (in table order) if {@code finish}, and appends each entry with interval packets to its
+     * source's partition. Reads the scan table and the pool only; writes only its own state.
      */
-    private final class FinishWalk {
+    private final class Walk {
         final long from, to;
-        final int half;
-        final SlotTable counts;
-        final MemorySegment next;
+        final boolean finish;
+        final SourcePartitions parts;
         final List<ScanCampaign> ended = new ArrayList<>();
         long packets, bytes;
-        /** Entries of the other half's sources met in this range (probe runs over the middle or the end). */
-        long[] foreignOff = new long[GROUP_BATCH], foreignHash = new long[GROUP_BATCH];
-        int foreign;
 
-        FinishWalk(long from, long to, int half, long initialSlots, long active, MemorySegment next) {
+        Walk(long from, long to, long maxEntries, boolean finish) {
             this.from = from;
             this.to = to;
-            this.half = half;
-            this.counts = new SlotTable(Math.max(16, active), 32, initialSlots);
-            this.next = next;
+            this.finish = finish;
+            this.parts = new SourcePartitions(maxEntries);
         }
 
         void run() {
@@ -874,172 +808,23 @@ public final class ScanDetector implements AutoCloseable {
             // An entry can reach the threshold only with that many probes, or with a nearly full bitmap
             // (which takes as many probes as bits): skips the estimate for the many small entries.
             int endedMinProbes = Math.min(config.minDestinations(), BITMAP_BITS * 95 / 100);
-            Grouping grouping = new Grouping(counts, next);
-            for (long i = to - 1; i >= from; i--) {
+            for (long i = from; i < to; i++) {
                 if (!table.used(i)) continue;
                 long off = table.slotOffset(i);
-                if (m.get(SlotTable.INT, off + O_PROBES) >= endedMinProbes && estimateAt(off) >= config.minDestinations()) {
+                if (finish && m.get(SlotTable.INT, off + O_PROBES) >= endedMinProbes && estimateAt(off) >= config.minDestinations()) {
                     ended.add(campaign(off, EventState.ENDED));
                 }
                 int ivPackets = m.get(SlotTable.INT, off + O_IV_PACKETS);
                 if (ivPackets == 0) continue;
-                long h = SlotTable.hash(m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
+                long a = m.get(SlotTable.LONG, off), b = m.get(SlotTable.LONG, off + 8);
+                int family = m.get(SlotTable.INT, off + 16) >>> 24;
                 packets += ivPackets;
                 bytes += Integer.toUnsignedLong(m.get(SlotTable.INT, off + O_IV_BYTES));
-                if (half >= 0 && SlotTable.half(h) != half) {
-                    if (foreign == foreignOff.length) {
-                        foreignOff = java.util.Arrays.copyOf(foreignOff, foreign * 2);
-                        foreignHash = java.util.Arrays.copyOf(foreignHash, foreign * 2);
-                    }
-                    foreignOff[foreign] = off;
-                    foreignHash[foreign++] = h;
-                    continue;
-                }
-                grouping.add(off, h);
-            }
-            grouping.finish();
-            sink += grouping.sink;
-        }
-
-        /**
-         * Counts the entries the other walk kept aside, once both have run. They are few: the ends of
-         * probe runs that crossed the middle of the table or wrapped around its end. They join their
-         * sources' chains at the front (out of table order there; a source's aggregate is the same in
-         * any order: sums, minima, maxima, unions and the busiest ports).
-         */
-        void countForeign(FinishWalk other) {
-            sink += countInto(counts, other.foreignOff, other.foreignHash, other.foreign, next, true);
-        }
-
-        /** Sink for the touch loads. */
-        @SuppressWarnings("unused")
-        private int sink;
-    }
-
-    private static final int GROUP_BATCH = 16;
-
-    /**
-     * Counts entries into their sources' slots of a counting table, a batch of {@link #GROUP_BATCH} at a
-     * time so that the batch's random accesses into the counting table overlap: where the machine can
-     * prefetch ({@link #canPrefetch}) the next batch's slots start loading while this batch is counted
-     * (one batch behind, in the order added, so chains come out the same); elsewhere each batch's slots
-     * are touched right before it is counted. Touches only {@code counts}, {@code next} and the
-     * read-only scan table, so two threads may each run one on their own counting table.
-     */
-    private final class Grouping {
-        private final SlotTable counts;
-        private final MemorySegment next;
-        private final boolean ahead = canPrefetch();
-        private final long[][] offs = new long[2][GROUP_BATCH], hashes = new long[2][GROUP_BATCH];
-        private int cur, k, pending;
-        /** Sum of the touch loads, so they are not optimised away. */
-        int sink;
-
-        Grouping(SlotTable counts, MemorySegment next) {
-            this.counts = counts;
-            this.next = next;
-        }
-
-        void add(long off, long hash) {
-            offs[cur][k] = off;
-            hashes[cur][k] = hash;
-            if (++k == GROUP_BATCH) flush();
-        }
-
-        /** Counts what was added and not counted yet. */
-        void finish() {
-            flush();
-            flush();
-        }
-
-        private void flush() {
-            if (ahead) counts.prefetch(hashes[cur], 0, k);
-            int before = cur ^ 1;
-            if (pending > 0) sink += countInto(counts, offs[before], hashes[before], pending, next, !ahead);
-            pending = k;
-            cur = before;
-            k = 0;
-        }
-    }
-
-    /**
-     * Adds the interval packets of the first {@code n} entries at {@code offs} to their sources' counts (and
-     * with {@code next}, chains each entry to its source's: see {@link #collectActivityAndFinish}),
-     * touching their counting slots first if {@code touch}; returns the sum of the touch loads.
-     */
-    private int countInto(SlotTable counts, long[] offs, long[] hashes, int n, MemorySegment next, boolean touch) {
-        var m = table.mem;
-        int touchedHere = 0;
-        if (touch) for (int j = 0; j < n; j++) touchedHere += counts.touch(hashes[j]);
-        for (int j = 0; j < n; j++) {
-            long off = offs[j];
-            long co = counts.findOrInsert(hashes[j], m.get(SlotTable.LONG, off), m.get(SlotTable.LONG, off + 8), m.get(SlotTable.INT, off + 16) >>> 24);
-            if (co < 0) continue; // cannot happen: sized for every active entry
-            counts.mem.set(SlotTable.LONG, co + C_PACKETS, counts.mem.get(SlotTable.LONG, co + C_PACKETS) + m.get(SlotTable.INT, off + O_IV_PACKETS));
-            if (next != null) {
-                int slot = (int) (off / SLOT);
-                next.set(SlotTable.INT, slot * 4L, counts.mem.get(SlotTable.INT, co + C_HEAD));
-                counts.mem.set(SlotTable.INT, co + C_HEAD, slot + 1);
+                parts.add(SlotTable.hash(a, b, family), a, b, family, i, ivPackets);
             }
         }
-        return touchedHere;
     }
 
-    /** Offset of the interval packet count in the counting table's 32-byte slots. */
-    private static final int C_PACKETS = 24;
-    /** Offset of the first entry's slot index + 1 in a counting slot (collectActivityAndFinish). */
-    private static final int C_HEAD = 20;
-
-    /**
-     * Slot indexes of the {@code k} sources of {@code counts} with the most packets, ties going
-     * to the source whose text sorts first (the report's own order), so the choice does not
-     * depend on where the sources sit in the table: a bounded min-heap of (packets, index), so
-     * picking ten sources among millions costs one comparison per source rather than a sort.
-     */
-    private static long[] busiest(SlotTable counts, int k) {
-        long[] packets = new long[k];
-        long[] index = new long[k];
-        int size = 0;
-        for (long i = 0, cap = counts.capacity(); i < cap && k > 0; i++) {
-            if (!counts.used(i)) continue;
-            long pk = counts.mem.get(SlotTable.LONG, counts.slotOffset(i) + C_PACKETS);
-            if (size < k) { // sift up
-                int j = size++;
-                while (j > 0 && worse(counts, pk, i, packets[(j - 1) / 2], index[(j - 1) / 2])) {
-                    packets[j] = packets[(j - 1) / 2];
-                    index[j] = index[(j - 1) / 2];
-                    j = (j - 1) / 2;
-                }
-                packets[j] = pk;
-                index[j] = i;
-            } else if (pk > packets[0] || (pk == packets[0] && worse(counts, packets[0], index[0], pk, i))) { // replace the minimum, sift down
-                int j = 0;
-                while (true) {
-                    int child = 2 * j + 1;
-                    if (child >= k) break;
-                    if (child + 1 < k && worse(counts, packets[child + 1], index[child + 1], packets[child], index[child])) child++;
-                    if (!worse(counts, packets[child], index[child], pk, i)) break;
-                    packets[j] = packets[child];
-                    index[j] = index[child];
-                    j = child;
-                }
-                packets[j] = pk;
-                index[j] = i;
-            }
-        }
-        return java.util.Arrays.copyOf(index, size);
-    }
-
-    /** Whether source (pa, ia) ranks below (pb, ib): fewer packets, or as many and its text sorts later. */
-    private static boolean worse(SlotTable counts, long pa, long ia, long pb, long ib) {
-        if (pa != pb) return pa < pb;
-        return sourceText(counts, ia).compareTo(sourceText(counts, ib)) > 0;
-    }
-
-    private static String sourceText(SlotTable counts, long index) {
-        long co = counts.slotOffset(index);
-        return Addresses.of(counts.mem.get(SlotTable.INT, co + 16), counts.mem.get(SlotTable.LONG, co), counts.mem.get(SlotTable.LONG, co + 8));
-    }
 
     /** Folds the interval activity of the entry at {@code off} into the source aggregate at {@code so}. */
     private void addToSource(MemorySegment sm, long so, long off, int ivPackets) {

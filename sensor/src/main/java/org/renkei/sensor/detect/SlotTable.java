@@ -214,26 +214,13 @@ final class SlotTable implements AutoCloseable {
         oldArena.close();
     }
 
-    /**
-     * The key's hash; a slot's home is its top bits. The top bit depends on {@code a} and {@code b}
-     * alone (for the scan table: the source), so all of a source's entries have their homes in the
-     * same half of the table, whatever {@code c} (protocol and port): the end-of-input walk
-     * (ScanDetector.collectActivityAndFinish) then splits the table between two threads by range, each
-     * reading only its half, and still groups every source on one thread. The other 63 bits mix all
-     * three; the top bit of the multiplicative hash of (a, b) costs two instructions more.
-     */
+    /** The key's hash; a slot's home is its top bits ({@code h >>> shift}). */
     static long hash(long a, long b, int c) {
-        long ab = a * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(b * 0xC2B2AE3D27D4EB4FL, 31);
-        long h = ab ^ (c * 0x165667B19E3779F9L);
+        long h = a * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(b * 0xC2B2AE3D27D4EB4FL, 31) ^ (c * 0x165667B19E3779F9L);
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;
-        return (h >>> 1) | (ab & Long.MIN_VALUE);
-    }
-
-    /** Which half of the table the homes of keys with this (a, b) are in (0 or 1): the top bit of {@link #hash}. */
-    static int half(long hash) {
-        return (int) (hash >>> 63);
+        return h;
     }
 
     long capacity() {

@@ -782,9 +782,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
         long size = darknetSize();
         scans.darknetSize(size);
         dos.darknetSize(size);
-        // The distinct-source estimate covers the whole input, an upper bound (±1 %) of the sources
-        // active since the last collection: it presizes the grouping table.
-        mergeTopSources(scans.collectActivityAndFinish(config.topN(), sources.estimate()));
+        mergeTopSources(scans.collectActivityAndFinish(config.topN()));
         dos.finish();
         drainEvents();
         if (config.darknetSize() <= 0) {
