@@ -11,10 +11,10 @@ import org.renkei.sensor.pcap.RawMemory;
 
 /**
  * Zeroed off-heap memory for the detector tables. On Linux large blocks come straight
- * from an anonymous {@code mmap}, aligned to 2 MiB and advised {@code MADV_HUGEPAGE}
- * before first touch: a table of hundreds of MB read at random would otherwise pay a TLB
- * miss per packet and a page fault per 4 KiB on first use. Elsewhere (or when native
- * access is denied) it falls back to {@link Arena#allocate}.
+ * from an anonymous {@code mmap}, aligned to 2 MiB and, where {@link #hugePages} says so,
+ * advised {@code MADV_HUGEPAGE} before first touch: a table of hundreds of MB read at random
+ * would otherwise pay a longer page walk per packet and a page fault per 4 KiB on first use.
+ * Elsewhere (or when native access is denied) it falls back to {@link Arena#allocate}.
  */
 final class NativeMemory {
     private static final long HUGE_PAGE = 2L << 20;
@@ -45,8 +45,51 @@ final class NativeMemory {
         MADVISE = madvise;
     }
 
-    /** {@code -Drenkei.sensor.hugepages=false} keeps 4 KiB pages (still lazily zeroed by mmap). */
-    private static final boolean HUGE_PAGES = !"false".equals(System.getProperty("renkei.sensor.hugepages"));
+    /** {@code -Drenkei.sensor.hugepages=true|false}: always or never huge pages; unset: see {@link #hugePages}. */
+    private static final String HUGE_PAGES_SETTING = System.getProperty("renkei.sensor.hugepages");
+    /** Whether this machine's kernel hands free memory back to a hypervisor (see {@link #reportsFreePages}). */
+    private static final boolean REPORTS_FREE_PAGES = reportsFreePages(java.nio.file.Path.of("/sys/bus/virtio/devices"));
+
+    /**
+     * Whether memory is mapped on transparent huge pages: always, unless {@code renkei.sensor.hugepages}
+     * says otherwise, or it is {@code faultedAtOnce} (all of it touched within one short run, such as
+     * {@code analyze}'s presized table) on a virtual machine that reports its free memory to the host.
+     * There, a fresh 2 MiB page comes back from the host on its first touch at about a tenth of the
+     * speed of 4 KiB pages: a C probe faulting 1 GiB took 1.5-2.6 s on huge pages a few seconds after
+     * the memory was last freed and 0.24 s on 4 KiB pages (round 11, docs/sensor.md); whole 20 M-packet
+     * {@code analyze} runs 4.8-5.3 s against 3.0-3.2 s. Huge pages are kept for what lives long (the
+     * live sensor's growing tables), where a page walk fewer per packet is worth ~10 % (CpuTimeBenchmark
+     * 10.8-11.2 vs 9.8-10.1 M packets per CPU-second on 4 KiB pages).
+     */
+    static boolean hugePages(boolean faultedAtOnce) {
+        return hugePages(faultedAtOnce, HUGE_PAGES_SETTING, REPORTS_FREE_PAGES);
+    }
+
+    static boolean hugePages(boolean faultedAtOnce, String setting, boolean reportsFreePages) {
+        if (setting != null) return !"false".equals(setting);
+        return !(faultedAtOnce && reportsFreePages);
+    }
+
+    /**
+     * Whether a virtio balloon device (device id 5) under {@code devices} (sysfs:
+     * {@code /sys/bus/virtio/devices}) negotiated free page reporting (feature bit 5,
+     * VIRTIO_BALLOON_F_REPORTING): the guest kernel then returns free memory to the host, which
+     * backs it again only when it is touched.
+     */
+    static boolean reportsFreePages(java.nio.file.Path devices) {
+        try (var list = java.nio.file.Files.newDirectoryStream(devices)) {
+            for (java.nio.file.Path d : list) {
+                java.nio.file.Path id = d.resolve("device"), features = d.resolve("features");
+                if (!java.nio.file.Files.isReadable(id) || !java.nio.file.Files.isReadable(features)) continue;
+                if (!java.nio.file.Files.readString(id).trim().equals("0x0005")) continue;
+                String bits = java.nio.file.Files.readString(features).trim();
+                if (bits.length() > 5 && bits.charAt(5) == '1') return true;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no sysfs (not Linux, or a container without it): assume an ordinary host
+        }
+        return false;
+    }
 
     private NativeMemory() {
     }
@@ -64,6 +107,16 @@ final class NativeMemory {
 
     /** A zeroed segment of {@code bytes}, 64-byte aligned at least, freed when {@code arena} closes. */
     static MemorySegment allocate(Arena arena, long bytes) {
+        return allocate(arena, bytes, false);
+    }
+
+    /** {@link #allocate(Arena, long)}; {@code faultedAtOnce}: see {@link #hugePages(boolean)}. */
+    static MemorySegment allocate(Arena arena, long bytes, boolean faultedAtOnce) {
+        return allocateAdvised(arena, bytes, hugePages(faultedAtOnce));
+    }
+
+    /** {@link #allocate(Arena, long)}, advised {@code MADV_HUGEPAGE} if {@code huge}. */
+    static MemorySegment allocateAdvised(Arena arena, long bytes, boolean huge) {
         if (MMAP == null || bytes < 2 * HUGE_PAGE) return arena.allocate(bytes, 64);
         try {
             long length = bytes + HUGE_PAGE;
@@ -73,7 +126,7 @@ final class NativeMemory {
             long aligned = (base + HUGE_PAGE - 1) & -HUGE_PAGE;
             MemorySegment whole = raw.reinterpret(length, arena, NativeMemory::unmap);
             MemorySegment usable = whole.asSlice(aligned - base, bytes);
-            if (HUGE_PAGES) {
+            if (huge) {
                 int ignored = (int) MADVISE.invokeExact(usable, bytes, MADV_HUGEPAGE);
             }
             return usable;
@@ -93,7 +146,7 @@ final class NativeMemory {
      */
     static Prefault prefault(MemorySegment segment) {
         Prefault p = new Prefault(segment);
-        if (MADVISE != null && segment.isNative() && segment.byteSize() >= 2 * HUGE_PAGE && PREFAULT) p.thread.start();
+        if (MADVISE != null && segment.isNative() && segment.byteSize() >= 2 * HUGE_PAGE && PREFAULT) p.start();
         return p;
     }
 
@@ -106,7 +159,7 @@ final class NativeMemory {
     /** Allocates {@code bytes} and starts pre-faulting them for a later {@link #takePrepared} (replaces an unclaimed one). */
     static void prepare(long bytes) {
         Arena arena = Arena.ofShared();
-        MemorySegment segment = allocate(arena, bytes);
+        MemorySegment segment = allocate(arena, bytes, true);
         Prepared old = PREPARED.getAndSet(new Prepared(arena, segment, prefault(segment)));
         if (old != null) {
             old.prefault().stop();
@@ -127,19 +180,33 @@ final class NativeMemory {
     /** A background pre-fault of one segment; see {@link #prefault}. */
     static final class Prefault {
         private static final long CHUNK = 16L << 20;
+        /**
+         * Threads that fault the segment in, chunks in turn: two faulted 1 GiB of huge pages that the host
+         * had to back again in 0.8-1.0 s instead of 1.5-2.6 s, and 4 KiB pages in 0.15 s instead of 0.24 s
+         * (round 11); the packet threads start meanwhile.
+         */
+        private static final int THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
         private final MemorySegment segment;
-        private final Thread thread;
+        private final Thread[] threads = new Thread[THREADS];
         private volatile boolean stop;
 
         private Prefault(MemorySegment segment) {
             this.segment = segment;
-            this.thread = Thread.ofPlatform().daemon().name("renkei-prefault").unstarted(this::run);
+            for (int t = 0; t < THREADS; t++) {
+                int first = t;
+                threads[t] = Thread.ofPlatform().daemon().name("renkei-prefault").unstarted(() -> run(first));
+            }
         }
 
-        private void run() {
+        private void start() {
+            for (Thread t : threads) t.start();
+        }
+
+        private void run(int first) {
             try {
-                for (long at = 0, n = segment.byteSize(); at < n && !stop; at += CHUNK) {
-                    int rc = (int) MADVISE.invokeExact(segment.asSlice(at, Math.min(CHUNK, n - at)), Math.min(CHUNK, n - at), MADV_POPULATE_WRITE);
+                for (long at = first * CHUNK, n = segment.byteSize(); at < n && !stop; at += THREADS * CHUNK) {
+                    long length = Math.min(CHUNK, n - at);
+                    int rc = (int) MADVISE.invokeExact(segment.asSlice(at, length), length, MADV_POPULATE_WRITE);
                     if (rc != 0) return; // EINVAL before Linux 5.14: pages fault on first use as before
                 }
             } catch (Throwable e) {
@@ -151,11 +218,13 @@ final class NativeMemory {
         void stop() {
             stop = true;
             boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
+            for (Thread thread : threads) {
+                while (thread.isAlive()) {
+                    try {
+                        thread.join();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
             }
             if (interrupted) Thread.currentThread().interrupt();

@@ -234,7 +234,7 @@ public final class ScanDetector implements AutoCloseable {
         if (poolUsed == 0 && poolFree < 0 && bitmaps > poolCapacity) {
             poolArena.close();
             poolArena = Arena.ofShared();
-            pool = NativeMemory.allocate(poolArena, bitmaps * BITMAP_BYTES);
+            pool = NativeMemory.allocate(poolArena, bitmaps * BITMAP_BYTES, true);
             poolCapacity = bitmaps;
         }
     }

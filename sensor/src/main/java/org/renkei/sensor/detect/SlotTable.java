@@ -120,7 +120,7 @@ final class SlotTable implements AutoCloseable {
         release();
         NativeMemory.Prepared ready = NativeMemory.takePrepared(want << slotShift);
         if (ready == null) {
-            allocate(want);
+            allocate(want, true);
             prefault = NativeMemory.prefault(mem);
         } else {
             capacity = want;
@@ -183,12 +183,17 @@ final class SlotTable implements AutoCloseable {
     }
 
     private void allocate(long cap) {
+        allocate(cap, false);
+    }
+
+    /** @param faultedAtOnce the table is presized and faulted in at once ({@link #reserve}): see {@code NativeMemory.hugePages} */
+    private void allocate(long cap, boolean faultedAtOnce) {
         this.capacity = cap;
         this.mask = cap - 1;
         this.shift = Long.numberOfLeadingZeros(cap) + 1;
         this.growAt = (long) (cap * load);
         this.arena = Arena.ofShared();
-        this.mem = NativeMemory.allocate(arena, cap << slotShift);
+        this.mem = NativeMemory.allocate(arena, cap << slotShift, faultedAtOnce);
         this.base = RAW ? mem.address() : 0;
     }
 

@@ -37,7 +37,7 @@ final class SourcePartitions implements AutoCloseable {
     /** @param maxEntries at most this many entries will be added (each takes 1 or 2 records) */
     SourcePartitions(long maxEntries) {
         this.maxChunks = (2 * maxEntries + CHUNK - 1) / CHUNK + PARTITIONS;
-        this.mem = NativeMemory.allocate(arena, maxChunks * CHUNK * RECORD);
+        this.mem = NativeMemory.allocate(arena, maxChunks * CHUNK * RECORD, true); // written once, at the end of a run
         java.util.Arrays.fill(first, -1);
     }
 
