@@ -185,6 +185,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " (%,d with activity missing from the top sources); %,d scan and %,d DoS keys dropped. Raise --max-state-entries.%n",
                     st.scanEntriesMax(), st.scanEntriesEvicted(), st.scanEntriesEvictedWithActivity(), st.scanKeysDropped(), st.dosKeysDropped());
         }
+        if (st.dosEntriesEvicted() > 0) {
+            out.printf("DoS state bound reached: %,d backscatter vectors ended early to make room for new victims, least recently seen first.%n",
+                    st.dosEntriesEvicted());
+        }
     }
 
     /** A one-line progress display on stderr: bytes/s, packets/s, ETA. */

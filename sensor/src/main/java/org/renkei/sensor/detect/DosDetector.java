@@ -18,7 +18,9 @@ import org.renkei.sensor.decode.PacketDecoder;
  * <p>The victim is the backscatter's source, except for ICMP errors, which are sent by
  * routers on the path: there the victim is the destination of the quoted packet. The
  * peak is measured on six 10-second buckets, i.e. a sliding 60-second window at
- * 10-second granularity. One entry is 128 bytes off-heap, bounded by {@code maxEntries}.
+ * 10-second granularity. One entry is 128 bytes off-heap, bounded by {@code maxEntries}; at the
+ * bound the vectors seen least recently make room for new ones (a quarter of the bound at once,
+ * ended as the timeout ends them), so a flood of backscatter from new victims is still seen.
  */
 public final class DosDetector implements AutoCloseable {
     public record Config(long minPackets, long minDurationSeconds, long minPeakPer60s, long timeoutSeconds, long maxEntries) {
@@ -51,9 +53,17 @@ public final class DosDetector implements AutoCloseable {
         return table.size();
     }
 
+    /** New vectors not tracked because the table was full even after making room (normally 0). */
     public long droppedKeys() {
-        return table.dropped();
+        return table.dropped() - insertedAfterEviction;
     }
+
+    /** Vectors ended before their timeout to make room at the bound (see {@link #evictLeastRecent}). */
+    public long evictedKeys() {
+        return evicted;
+    }
+
+    private long insertedAfterEviction, evicted;
 
     public long tableBytes() {
         return table.bytes();
@@ -77,8 +87,14 @@ public final class DosDetector implements AutoCloseable {
             proto = p.protocol;
             port = (p.isTcp() || p.isUdp()) ? p.srcPort : -1;
         }
-        long off = table.findOrInsert(a, b, (family << 24) | (proto << 16) | 1);
-        if (off < 0) return;
+        int tag = (family << 24) | (proto << 16) | 1;
+        long off = table.findOrInsert(a, b, tag);
+        if (off < 0) {
+            evictLeastRecent(sec);
+            off = table.findOrInsert(a, b, tag);
+            if (off < 0) return;
+            insertedAfterEviction++; // the first attempt counted it as dropped
+        }
         var m = table.mem;
         int s = (int) sec;
         int bucket = (int) (sec / BUCKET_SECONDS);
@@ -156,6 +172,20 @@ public final class DosDetector implements AutoCloseable {
 
     public void maybeSweep(long sec) {
         if (sec - lastSweepSec >= 60) sweep(sec);
+    }
+
+    /**
+     * At the bound, the vectors seen least recently make room (a quarter of the bound at once, as
+     * {@code SlotTable.evictLeastRecent} chooses them), each ended as a sweep ends it: an attack gets
+     * its ENDED event. Without this, a full table ignored every new victim until the timeout freed room.
+     */
+    private void evictLeastRecent(long sec) {
+        table.evictLeastRecent(sec, O_LAST, i -> {
+            long off = table.slotOffset(i);
+            if (isAttack(off)) events.add(attack(off, EventState.ENDED));
+            evicted++;
+            table.delete(i);
+        });
     }
 
     /** Ends vectors silent for the timeout; those that met the thresholds become ENDED events. */

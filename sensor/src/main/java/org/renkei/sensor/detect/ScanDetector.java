@@ -287,10 +287,11 @@ public final class ScanDetector implements AutoCloseable {
     }
 
     /**
-     * The entry key of a packet with a transport header, in three parts: the source's high and low
-     * 64 bits (IPv4: the address, unsigned, and 0) and a non-zero tag of family, protocol and
-     * destination port. {@link #observe(long, long, int, long, PacketClass, int, long, long, long)}
-     * takes them as they are, for a caller that hands packets over as primitives.
+     * The entry key of a packet, in three parts: the source's high and low 64 bits (IPv4: the
+     * address, unsigned, and 0) and a tag of family, protocol and destination port, non-zero for a
+     * packet with a transport header and 0 without one (no entry).
+     * {@link #observe(long, long, int, long, PacketClass, int, long, long, long)} takes them as they
+     * are, for a caller that hands packets over as primitives.
      */
     public static long keySourceHigh(DecodedPacket p) {
         return p.ipVersion == 4 ? p.src4 & 0xFFFFFFFFL : p.src6Hi;
@@ -303,6 +304,7 @@ public final class ScanDetector implements AutoCloseable {
 
     /** See {@link #keySourceHigh}. */
     public static int keyTag(DecodedPacket p) {
+        if (!p.hasTransport) return 0;
         int port = (p.isTcp() || p.isUdp()) ? p.dstPort : 0;
         return (p.ipVersion << 24) | (p.protocol << 16) | port;
     }
@@ -523,44 +525,15 @@ public final class ScanDetector implements AutoCloseable {
      */
     private void evictLeastRecent(long sec) {
         var m = table.mem;
-        long cap = table.capacity();
-        // Entries by age in seconds since last seen (older than ~18 hours: one bucket; a rare walk, so 512 KB is fine).
-        int buckets = 1 << 16;
-        long[] byAge = new long[buckets];
-        for (long i = 0; i < cap; i++) {
-            if (!table.used(i)) continue;
-            byAge[ageBucket(sec, m.get(SlotTable.INT, table.slotOffset(i) + O_LAST), buckets)]++;
-        }
-        // Every entry older than the cutoff bucket goes, and from that bucket as many as make up the quarter
-        // (in table order, which is the keys' hash order): so a table filled within one second does not empty.
-        long want = Math.max(1, table.maxEntries() / 4), older = 0;
-        int cutoff = buckets - 1;
-        while (cutoff > 0 && older + byAge[cutoff] < want) older += byAge[cutoff--];
-        long fromCutoff = want - older;
-        long oldestKept = Long.MAX_VALUE;
-        for (long i = 0; i < cap; ) {
-            if (!table.used(i)) { i++; continue; }
-            long off = table.slotOffset(i);
-            int last = m.get(SlotTable.INT, off + O_LAST);
-            int bucket = ageBucket(sec, last, buckets);
-            if (bucket > cutoff || (bucket == cutoff && fromCutoff-- > 0)) {
-                if (m.get(SlotTable.INT, off + O_IV_PACKETS) != 0) {
-                    evictedActive++;
-                    activeEntries--;
-                }
-                evicted++;
-                end(i); // look at slot i again: a later entry may have moved in
-            } else {
-                oldestKept = Math.min(oldestKept, Integer.toUnsignedLong(last));
-                i++;
+        long oldestKept = table.evictLeastRecent(sec, O_LAST, i -> {
+            if (m.get(SlotTable.INT, table.slotOffset(i) + O_IV_PACKETS) != 0) {
+                evictedActive++;
+                activeEntries--;
             }
-        }
+            evicted++;
+            end(i);
+        });
         oldestLast = Math.min(oldestLast, oldestKept);
-    }
-
-    private static int ageBucket(long sec, int lastSeen, int buckets) {
-        long age = sec - Integer.toUnsignedLong(lastSeen);
-        return (int) Math.max(0, Math.min(buckets - 1, age));
     }
 
     /** Entries ended before their expiry to make room at the bound (see {@link #evictLeastRecent}). */

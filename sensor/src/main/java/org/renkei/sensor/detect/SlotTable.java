@@ -219,6 +219,49 @@ final class SlotTable implements AutoCloseable {
         oldArena.close();
     }
 
+    /**
+     * Makes room at the bound: ends at least a quarter of {@link #maxEntries} entries, those seen least
+     * recently first (by the unsigned second at {@code lastSeenOffset} of each slot; within the
+     * cutoff second, in table order, so a table filled within one second loses a quarter, not
+     * everything). One walk counts the entries by age, a second calls {@code end} with each slot to
+     * end, which must {@link #delete} it (a later entry may move into the slot, so it is looked at
+     * again). Returns the oldest last-seen second among the entries kept ({@code Long.MAX_VALUE} if
+     * none). A rare walk (once per quarter of the bound of new keys), so its 512 KB histogram is fine.
+     */
+    long evictLeastRecent(long sec, int lastSeenOffset, java.util.function.LongConsumer end) {
+        int buckets = 1 << 16; // seconds since last seen; older than ~18 hours: the last bucket
+        long[] byAge = new long[buckets];
+        for (long i = 0; i < capacity; i++) {
+            if (used(i)) byAge[ageBucket(sec, mem.get(INT, slotOffset(i) + lastSeenOffset), buckets)]++;
+        }
+        // Every entry older than the cutoff bucket goes, and from that bucket as many as make up the quarter.
+        long want = Math.max(1, maxEntries / 4), older = 0;
+        int cutoff = buckets - 1;
+        while (cutoff > 0 && older + byAge[cutoff] < want) older += byAge[cutoff--];
+        long fromCutoff = want - older;
+        long oldestKept = Long.MAX_VALUE;
+        for (long i = 0; i < capacity; ) {
+            if (!used(i)) {
+                i++;
+                continue;
+            }
+            int last = mem.get(INT, slotOffset(i) + lastSeenOffset);
+            int bucket = ageBucket(sec, last, buckets);
+            if (bucket > cutoff || (bucket == cutoff && fromCutoff-- > 0)) {
+                end.accept(i); // deletes slot i: look at it again
+            } else {
+                oldestKept = Math.min(oldestKept, Integer.toUnsignedLong(last));
+                i++;
+            }
+        }
+        return oldestKept;
+    }
+
+    private static int ageBucket(long sec, int lastSeen, int buckets) {
+        long age = sec - Integer.toUnsignedLong(lastSeen);
+        return (int) Math.max(0, Math.min(buckets - 1, age));
+    }
+
     /** The key's hash; a slot's home is its top bits ({@code h >>> shift}). */
     static long hash(long a, long b, int c) {
         long h = a * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(b * 0xC2B2AE3D27D4EB4FL, 31) ^ (c * 0x165667B19E3779F9L);

@@ -172,7 +172,7 @@ public final class LiveSensor implements AutoCloseable {
     }
 
     /** The scan table's early evictions already reported by {@link #cut}. */
-    private long evictedBefore, evictedActiveBefore;
+    private long evictedBefore, evictedActiveBefore, dosEvictedBefore;
 
     /**
      * Cuts a batch now and spools it: as several parts when the interval has more than
@@ -197,6 +197,11 @@ public final class LiveSensor implements AutoCloseable {
                     state.scanEntriesMax(), evicted, state.scanEntriesEvictedWithActivity() - evictedActiveBefore));
             evictedBefore = state.scanEntriesEvicted();
             evictedActiveBefore = state.scanEntriesEvictedWithActivity();
+        }
+        if (state.dosEntriesEvicted() > dosEvictedBefore) {
+            log.accept(String.format("DoS state bound reached: %d backscatter vectors ended early to make room for new victims since the last batch,"
+                    + " least recently seen first", state.dosEntriesEvicted() - dosEvictedBefore));
+            dosEvictedBefore = state.dosEntriesEvicted();
         }
         intervals++;
         packets += iv.packets();

@@ -49,10 +49,10 @@ public record AnalysisReport(
     /**
      * Detector table use: the scan table's bound; entries ended early at the bound to make room for new
      * keys (least recently seen first), and of those, entries whose activity since the last collection
-     * was lost with them; keys dropped at the bound (the scan table makes room instead, so normally 0);
-     * bytes of off-heap state.
+     * was lost with them; keys dropped at the bound (the tables make room instead, so normally 0); DoS
+     * vectors ended early at the DoS table's bound; bytes of off-heap state.
      */
     public record State(long scanEntriesMax, long scanEntriesEvicted, long scanEntriesEvictedWithActivity, long scanKeysDropped,
-                        long dosKeysDropped, long offHeapBytes) {
+                        long dosKeysDropped, long dosEntriesEvicted, long offHeapBytes) {
     }
 }

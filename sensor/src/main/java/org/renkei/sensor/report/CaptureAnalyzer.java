@@ -223,8 +223,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
      */
     private PacketClass detect(PacketRecord r, DecodedPacket pkt, long keyHash, PacketClass c, int fp, long dstHash) {
         if (live) countInterval(r, c, pkt);
-        boolean t = pkt.hasTransport;
-        detect(pkt, r.timestampNanos, t ? ScanDetector.keySourceHigh(pkt) : 0, t ? ScanDetector.keySourceLow(pkt) : 0, t ? ScanDetector.keyTag(pkt) : 0,
+        detect(pkt, r.timestampNanos, ScanDetector.keySourceHigh(pkt), ScanDetector.keySourceLow(pkt), ScanDetector.keyTag(pkt),
                 ScanDetector.lengthTtlFlags(pkt), keyHash, c, fp, dstHash);
         return c;
     }
@@ -634,10 +633,9 @@ public final class CaptureAnalyzer implements AutoCloseable {
                 PacketDecoder.decode(rs[k], d);
                 hs[k] = scans.keyHash(d);
                 ts[k] = rs[k].timestampNanos;
-                boolean t = d.hasTransport;
-                kh[k] = t ? ScanDetector.keySourceHigh(d) : 0;
-                kl[k] = t ? ScanDetector.keySourceLow(d) : 0;
-                tg[k] = t ? ScanDetector.keyTag(d) : 0;
+                kh[k] = ScanDetector.keySourceHigh(d);
+                kl[k] = ScanDetector.keySourceLow(d);
+                tg[k] = ScanDetector.keyTag(d);
                 ltf[k] = ScanDetector.lengthTtlFlags(d);
                 // Classifying, fingerprinting and hashing for the distinct counters read only the
                 // packet (and the immutable rule tables): done here, off the consumer's path.
@@ -825,7 +823,7 @@ public final class CaptureAnalyzer implements AutoCloseable {
     /** The detectors' tables: their bound, what the bound cost so far, and their off-heap bytes. */
     public AnalysisReport.State state() {
         return new AnalysisReport.State(scans.maxEntries(), scans.evictedKeys(), scans.evictedWithActivity(), scans.droppedKeys(),
-                dos.droppedKeys(), scans.tableBytes() + dos.tableBytes());
+                dos.droppedKeys(), dos.evictedKeys(), scans.tableBytes() + dos.tableBytes());
     }
 
     private List<AnalysisReport.PortCount> topPorts(long[] counts) {

@@ -202,6 +202,34 @@ class DetectorTest {
         }
     }
 
+    /**
+     * At its bound the DoS table makes room as the scan table does: the quarter of the vectors seen
+     * least recently end (an attack among them with its ENDED event), and the new victim is tracked.
+     * Before, a full table ignored every new victim until the timeout freed room.
+     */
+    @Test
+    void aFullDosTableEndsTheVectorsSeenLeastRecentlyForNewVictims() {
+        try (DosDetector d = new DosDetector(new DosDetector.Config(25, 60, 30, 300, 1000))) {
+            for (int i = 0; i < 40; i++) backscatter(d, 1000 + i / 2); // VICTIM: an attack, seen at 1000-1019 ...
+            backscatter(d, 1080); // ... and 1080
+            for (int v = 0; v < 999; v++) { // 999 other victims, one a second from 1100: the table is full
+                decode(new PacketBuilder().tcp(ip(20, 0, v >> 8, v & 255), ip(198, 18, 0, 1), 80, 50000, DecodedPacket.RST));
+                d.observeBackscatter(p, 1100 + v);
+            }
+            assertThat(d.entries()).isEqualTo(1000);
+            assertThat(d.drainEvents()).extracting(DosAttack::state).containsExactly(EventState.STARTED);
+            decode(new PacketBuilder().tcp(ip(30, 0, 0, 1), ip(198, 18, 0, 1), 80, 50000, DecodedPacket.RST)); // a new victim
+            d.observeBackscatter(p, 2100);
+            assertThat(d.evictedKeys()).isEqualTo(250);
+            assertThat(d.droppedKeys()).isZero();
+            assertThat(d.entries()).isEqualTo(751);
+            List<DosAttack> ended = d.drainEvents();
+            assertThat(ended).extracting(DosAttack::victim, DosAttack::state).containsExactly(org.assertj.core.groups.Tuple.tuple("93.1.2.3", EventState.ENDED));
+            d.finish();
+            assertThat(d.drainEvents()).extracting(DosAttack::victim).doesNotContain("93.1.2.3");
+        }
+    }
+
     @Test
     void icmpErrorsBlameTheQuotedDestination() {
         try (DosDetector d = new DosDetector(DosDetector.Config.defaults())) {
