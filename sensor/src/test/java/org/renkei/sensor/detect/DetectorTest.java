@@ -269,9 +269,7 @@ class DetectorTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void finishingInOneWalkEqualsCollectingThenFinishing(boolean largeTable) {
-        long seed = Long.getLong("renkei.test.seed", System.nanoTime());
-        System.out.println("finishingInOneWalkEqualsCollectingThenFinishing(" + largeTable + ") seed " + seed);
-        java.util.Random rnd = new java.util.Random(seed);
+        java.util.Random rnd = seeded("finishingInOneWalkEqualsCollectingThenFinishing(" + largeTable + ")");
         String[] fps = {"a", "b", "c", "d"};
         try (ScanDetector twoWalks = new ScanDetector(new ScanDetector.Config(20, 480, 1_000_000), fps);
              ScanDetector oneWalk = new ScanDetector(new ScanDetector.Config(20, 480, 1_000_000), fps)) {
@@ -360,9 +358,7 @@ class DetectorTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void groupingBySourceAgreesWithAPlainCount(boolean finish) {
-        long seed = Long.getLong("renkei.test.seed", System.nanoTime());
-        System.out.println("groupingBySourceAgreesWithAPlainCount(" + finish + ") seed " + seed);
-        java.util.Random rnd = new java.util.Random(seed);
+        java.util.Random rnd = seeded("groupingBySourceAgreesWithAPlainCount(" + finish + ")");
         try (ScanDetector d = new ScanDetector(new ScanDetector.Config(20, 480, 2_000_000), new String[] {"a"})) {
             if (finish) d.reserve(1_000_000);
             java.util.Map<String, Long> expected = new java.util.HashMap<>();
@@ -412,6 +408,13 @@ class DetectorTest {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("2001:db8::1", 9L), org.assertj.core.groups.Tuple.tuple("2001:db8::2", 3L));
             assertThat(SourcePartitions.slotsOf(all, 6, a, 1)).containsExactly(7, 11);
         }
+    }
+
+    /** A random source seeded with {@code -Drenkei.test.seed}, or the clock; prints the seed so a failure can be replayed. */
+    private static java.util.Random seeded(String test) {
+        long seed = Long.getLong("renkei.test.seed", System.nanoTime());
+        System.out.println(test + " seed " + seed);
+        return new java.util.Random(seed);
     }
 
     /** {@code n} (source, TCP port) keys whose home slot is {@code home} in a table of {@code 64 - shift} address bits. */
