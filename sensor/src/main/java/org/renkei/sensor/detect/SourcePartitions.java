@@ -36,7 +36,9 @@ final class SourcePartitions implements AutoCloseable {
 
     /** @param maxEntries at most this many entries will be added (each takes 1 or 2 records) */
     SourcePartitions(long maxEntries) {
-        this.maxChunks = (2 * maxEntries + CHUNK - 1) / CHUNK + PARTITIONS;
+        // A chunk holds at least CHUNK - 1 records (an IPv6 pair does not straddle two), and each
+        // partition's last chunk may be part-filled.
+        this.maxChunks = (2 * maxEntries + CHUNK - 2) / (CHUNK - 1) + PARTITIONS;
         this.mem = NativeMemory.allocate(arena, maxChunks * CHUNK * RECORD, true); // written once, at the end of a run
         java.util.Arrays.fill(first, -1);
     }
