@@ -6,6 +6,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.renkei.sensor.pcap.RawMemory;
 
@@ -47,8 +49,10 @@ final class NativeMemory {
 
     /** {@code -Drenkei.sensor.hugepages=true|false}: always or never huge pages; unset: see {@link #hugePages}. */
     private static final String HUGE_PAGES_SETTING = System.getProperty("renkei.sensor.hugepages");
-    /** Whether this machine's kernel hands free memory back to a hypervisor (see {@link #reportsFreePages}). */
-    private static final boolean REPORTS_FREE_PAGES = reportsFreePages(java.nio.file.Path.of("/sys/bus/virtio/devices"));
+    /** Whether this machine's kernel hands free memory back to a hypervisor: read from sysfs when first asked. */
+    private static final class Host {
+        static final boolean REPORTS_FREE_PAGES = reportsFreePages(Path.of("/sys/bus/virtio/devices"));
+    }
 
     /**
      * Whether memory is mapped on transparent huge pages: always, unless {@code renkei.sensor.hugepages}
@@ -62,12 +66,12 @@ final class NativeMemory {
      * 10.8-11.2 vs 9.8-10.1 M packets per CPU-second on 4 KiB pages).
      */
     static boolean hugePages(boolean faultedAtOnce) {
-        return hugePages(faultedAtOnce, HUGE_PAGES_SETTING, REPORTS_FREE_PAGES);
+        return hugePages(faultedAtOnce, HUGE_PAGES_SETTING, () -> Host.REPORTS_FREE_PAGES);
     }
 
-    static boolean hugePages(boolean faultedAtOnce, String setting, boolean reportsFreePages) {
+    static boolean hugePages(boolean faultedAtOnce, String setting, java.util.function.BooleanSupplier reportsFreePages) {
         if (setting != null) return !"false".equals(setting);
-        return !(faultedAtOnce && reportsFreePages);
+        return !(faultedAtOnce && reportsFreePages.getAsBoolean());
     }
 
     /**
@@ -76,13 +80,13 @@ final class NativeMemory {
      * VIRTIO_BALLOON_F_REPORTING): the guest kernel then returns free memory to the host, which
      * backs it again only when it is touched.
      */
-    static boolean reportsFreePages(java.nio.file.Path devices) {
-        try (var list = java.nio.file.Files.newDirectoryStream(devices)) {
-            for (java.nio.file.Path d : list) {
-                java.nio.file.Path id = d.resolve("device"), features = d.resolve("features");
-                if (!java.nio.file.Files.isReadable(id) || !java.nio.file.Files.isReadable(features)) continue;
-                if (!java.nio.file.Files.readString(id).trim().equals("0x0005")) continue;
-                String bits = java.nio.file.Files.readString(features).trim();
+    static boolean reportsFreePages(Path devices) {
+        try (var list = Files.newDirectoryStream(devices)) {
+            for (Path d : list) {
+                Path id = d.resolve("device"), features = d.resolve("features");
+                if (!Files.isReadable(id) || !Files.isReadable(features)) continue;
+                if (!Files.readString(id).trim().equals("0x0005")) continue;
+                String bits = Files.readString(features).trim();
                 if (bits.length() > 5 && bits.charAt(5) == '1') return true;
             }
         } catch (java.io.IOException | RuntimeException e) {

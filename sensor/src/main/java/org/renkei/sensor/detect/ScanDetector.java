@@ -282,8 +282,12 @@ public final class ScanDetector implements AutoCloseable {
      * 0 for a packet without transport header (it has no entry).
      */
     public long keyHash(DecodedPacket p) {
-        if (!p.hasTransport) return 0;
-        return SlotTable.hash(keySourceHigh(p), keySourceLow(p), keyTag(p));
+        return keyHash(keySourceHigh(p), keySourceLow(p), keyTag(p));
+    }
+
+    /** {@link #keyHash(DecodedPacket)} of a key already taken apart ({@link #keySourceHigh}, ...): 0 for tag 0. */
+    public static long keyHash(long a, long b, int tag) {
+        return tag == 0 ? 0 : SlotTable.hash(a, b, tag);
     }
 
     /**
@@ -667,7 +671,7 @@ public final class ScanDetector implements AutoCloseable {
         // 1 GiB at the default bound. (Mid-input, the pipeline's threads have the cores.)
         boolean split = finish && cap >= PARALLEL_WALK_SLOTS && active > 0 && Runtime.getRuntime().availableProcessors() >= 2;
         long bound = active == 0 ? 0 : table.size();
-        Walk[] walks = split ? new Walk[] {new Walk(0, cap / 2, bound, true), new Walk(cap / 2, cap, bound, true)}
+        Walk[] walks = split ? new Walk[] {new Walk(0, cap / 2, bound, finish), new Walk(cap / 2, cap, bound, finish)}
                 : new Walk[] {new Walk(0, cap, bound, finish)};
         SourcePartitions[] parts = new SourcePartitions[walks.length];
         for (int t = 0; t < walks.length; t++) parts[t] = walks[t].parts;

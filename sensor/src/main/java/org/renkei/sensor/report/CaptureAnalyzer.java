@@ -631,11 +631,11 @@ public final class CaptureAnalyzer implements AutoCloseable {
             while (k < BATCH && reader.next(rs[k])) {
                 DecodedPacket d = ds[k];
                 PacketDecoder.decode(rs[k], d);
-                hs[k] = scans.keyHash(d);
                 ts[k] = rs[k].timestampNanos;
                 kh[k] = ScanDetector.keySourceHigh(d);
                 kl[k] = ScanDetector.keySourceLow(d);
                 tg[k] = ScanDetector.keyTag(d);
+                hs[k] = ScanDetector.keyHash(kh[k], kl[k], tg[k]);
                 ltf[k] = ScanDetector.lengthTtlFlags(d);
                 // Classifying, fingerprinting and hashing for the distinct counters read only the
                 // packet (and the immutable rule tables): done here, off the consumer's path.

@@ -32,11 +32,11 @@ class NativeMemoryTest {
 
     @Test
     void memoryFaultedAtOnceSkipsHugePagesOnlyWhereTheHostTakesFreeMemoryBack() {
-        assertThat(NativeMemory.hugePages(false, null, true)).isTrue();
-        assertThat(NativeMemory.hugePages(true, null, true)).isFalse();
-        assertThat(NativeMemory.hugePages(true, null, false)).isTrue();
-        assertThat(NativeMemory.hugePages(true, "true", true)).isTrue();
-        assertThat(NativeMemory.hugePages(false, "false", false)).isFalse();
+        assertThat(NativeMemory.hugePages(false, null, () -> true)).isTrue();
+        assertThat(NativeMemory.hugePages(true, null, () -> true)).isFalse();
+        assertThat(NativeMemory.hugePages(true, null, () -> false)).isTrue();
+        assertThat(NativeMemory.hugePages(true, "true", () -> true)).isTrue();
+        assertThat(NativeMemory.hugePages(false, "false", () -> false)).isFalse();
     }
 
     /** The advice reaches the kernel: /proc/self/smaps lists the mapping with the "hg" flag (MADV_HUGEPAGE) or without it. */
